@@ -1,0 +1,438 @@
+"""`recon-tui import DIR`: the OMS's CSV files -> the studio database (DOMAIN §3).
+
+All-or-nothing: rows are validated and written inside one transaction while the files stream
+past (so a million payment rows never sit in memory at once); if any problem was found the
+transaction is rolled back and the database is exactly as before. Every problem is collected and
+reported as ``file:line: column: message``.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import sqlite_utils
+
+from recon_tui.config import Config
+from recon_tui.money import MoneyError, format_cents, parse_cents
+from recon_tui.store.schema import describe_sqlite_error
+
+BANK_METHODS = ("cash", "check", "eft", "credit_card", "other")
+METHODS = BANK_METHODS + ("in_store_credit", "bad_debt")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_BATCH = 20_000
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str  # id | text | date | money | line_no | method | category
+    required: bool = True
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    filename: str
+    table: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+FILES = (
+    FileSpec("customers.csv", "customers",
+             (Column("customer_id", "id"), Column("name", "text")), ("customer_id",)),
+    FileSpec("orders.csv", "orders",
+             (Column("order_id", "id"), Column("customer_id", "id"), Column("ordered_on", "date"),
+              Column("built_on", "date", False), Column("completed_on", "date", False),
+              Column("voided_on", "date", False), Column("sales_tax", "money")), ("order_id",)),
+    FileSpec("order_lines.csv", "order_lines",
+             (Column("order_id", "id"), Column("line_no", "line_no"), Column("category", "category"),
+              Column("description", "text", False), Column("amount", "money")), ("order_id", "line_no")),
+    FileSpec("payments.csv", "payments",
+             (Column("payment_id", "id"), Column("order_id", "id"), Column("paid_on", "date"),
+              Column("method", "method"), Column("amount", "money"), Column("reference", "text", False)),
+             ("payment_id",)),
+    FileSpec("credit_adjustments.csv", "credit_adjustments",
+             (Column("adjustment_id", "id"), Column("customer_id", "id"), Column("adjusted_on", "date"),
+              Column("amount", "money"), Column("reason", "text", False)), ("adjustment_id",)),
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file  # line 0: the whole file
+        return f"{where}: {self.column}: {self.message}"
+
+
+@dataclass
+class FileResult:
+    filename: str
+    rows: int = 0
+    new: int = 0
+
+
+@dataclass
+class ImportResult:
+    files: list[FileResult] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class ImportFailed(Exception):
+    def __init__(self, result: ImportResult) -> None:
+        super().__init__(f"{len(result.problems)} problem(s); nothing was imported")
+        self.result = result
+
+
+Progress = Callable[[str, int, int], None]  # (filename, bytes done, bytes total)
+
+
+class _Counting:
+    """A text file wrapper that counts the bytes handed to the csv reader (for progress)."""
+
+    def __init__(self, handle, report: Callable[[int], None]) -> None:
+        self.handle, self.report, self.done, self.since = handle, report, 0, 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.handle:
+            self.done += len(line)
+            self.since += 1
+            if self.since >= 5000:
+                self.report(self.done)
+                self.since = 0
+            yield line
+
+
+class _Import:
+    """One import run: state shared by the per-file passes."""
+
+    def __init__(self, db: sqlite_utils.Database, directory: Path, config: Config,
+                 progress: Progress | None) -> None:
+        self.db, self.dir, self.config, self.progress = db, directory, config, progress
+        self.result = ImportResult()
+        self.categories = config.category_accounts
+        self.customers: set[str] | None = None  # ids known in db or this import, loaded lazily
+        #: order_id -> (ordered_on, built_on, completed_on, voided_on), db overlaid by this import
+        self.orders: dict[str, tuple] | None = None
+        self.order_lines_at: dict[str, int] = {}  # order_id -> orders.csv line (orders changed here)
+        self.line_orders: dict[str, int] = {}  # order_id -> first order_lines.csv line
+        self.payment_ids: set[str] = set()
+
+    # -- problems ---------------------------------------------------------------------------
+    def problem(self, spec: FileSpec, line: int, column: str, message: str) -> None:
+        self.result.problems.append(Problem(str(self.dir / spec.filename), line, column, message))
+
+    # -- lookups ----------------------------------------------------------------------------
+    def known_customers(self) -> set[str]:
+        if self.customers is None:
+            self.customers = {r[0] for r in self.db.execute("SELECT customer_id FROM customers")}
+        return self.customers
+
+    def known_orders(self) -> dict[str, tuple]:
+        if self.orders is None:
+            self.orders = {r[0]: r[1:] for r in self.db.execute(
+                "SELECT order_id, ordered_on, built_on, completed_on, voided_on FROM orders")}
+        return self.orders
+
+    # -- reading ----------------------------------------------------------------------------
+    def rows(self, spec: FileSpec, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+        total = path.stat().st_size
+        report = (lambda done: self.progress(spec.filename, done, total)) if self.progress else (lambda d: None)
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(_Counting(handle, report))
+            header = next(reader, None)
+            if header is None:
+                self.problem(spec, 1, "(header)", "empty file: a header row is required")
+                return
+            header = [h.strip() for h in header]
+            for dup in sorted({h for h in header if header.count(h) > 1}):
+                self.problem(spec, 1, dup, "column appears twice in the header")
+            missing = [c.name for c in spec.columns if c.name not in header]
+            for name in missing:
+                self.problem(spec, 1, name, "required column is missing from the header")
+            if missing:
+                return
+            for extra in header:
+                if extra not in spec.names:
+                    self.result.warnings.append(
+                        f"{self.dir / spec.filename}: column {extra!r} ignored (not part of the import format)")
+            index = {name: header.index(name) for name in spec.names}
+            for row in reader:
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # blank line
+                if len(row) != len(header):
+                    self.problem(spec, reader.line_num, "(row)",
+                                 f"has {len(row)} fields but the header has {len(header)}")
+                    continue
+                yield reader.line_num, {name: row[i].strip() for name, i in index.items()}
+            report(total)
+
+    def parse(self, spec: FileSpec, line: int, raw: dict[str, str]) -> dict | None:
+        values: dict = {}
+        ok = True
+        for col in spec.columns:
+            text = raw[col.name]
+            if not text:
+                if col.required:
+                    self.problem(spec, line, col.name, "required value is empty")
+                    ok = False
+                values[col.name] = None
+                continue
+            try:
+                values[col.name] = self.convert(col, text)
+            except ValueError as exc:
+                self.problem(spec, line, col.name, str(exc))
+                ok = False
+        return values if ok else None
+
+    def convert(self, col: Column, text: str):
+        kind = col.kind
+        if kind in ("id", "text"):
+            if any(ch in text for ch in "\t\r\n"):
+                raise ValueError("must not contain tabs or line breaks")
+            return text
+        if kind == "date":
+            if not _DATE.match(text):
+                raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)")
+            try:
+                date.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"not a calendar date: {text!r}") from None
+            return text
+        if kind == "money":
+            try:
+                return parse_cents(text)
+            except MoneyError as exc:
+                raise ValueError(str(exc)) from None
+        if kind == "line_no":
+            if not text.isdigit() or int(text) < 1:
+                raise ValueError(f"not a line number: {text!r} (expected 1, 2, 3, ...)")
+            return int(text)
+        if kind == "method":
+            if text not in METHODS:
+                raise ValueError(f"unknown payment method {text!r} (expected one of: {', '.join(METHODS)})")
+            return text
+        if kind == "category":
+            if text not in self.categories:
+                raise ValueError(f"category {text!r} is not a key of income_categories in {self.config.path}")
+            return text
+        raise AssertionError(kind)
+
+    # -- the per-file checks --------------------------------------------------------------------
+    def check(self, spec: FileSpec, line: int, v: dict) -> bool:
+        """Rules that involve more than one field; True when the row is good."""
+        name = spec.filename
+        if name == "orders.csv":
+            if v["customer_id"] not in self.known_customers():
+                self.problem(spec, line, "customer_id", f"unknown customer {v['customer_id']!r}")
+                return False
+            chain = [(c, v[c]) for c in ("ordered_on", "built_on", "completed_on") if v[c]]
+            for (earlier, a), (later, b) in zip(chain, chain[1:]):
+                if b < a:
+                    self.problem(spec, line, later, f"{later} {b} is before {earlier} {a}")
+                    return False
+            if v["voided_on"]:
+                for col, d in chain:
+                    if d > v["voided_on"]:
+                        self.problem(spec, line, col, f"{col} {d} is after voided_on {v['voided_on']}")
+                        return False
+            if v["sales_tax"] < 0:
+                self.problem(spec, line, "sales_tax", "must not be negative")
+                return False
+            return True
+        if name == "order_lines.csv":
+            if v["order_id"] not in self.known_orders():
+                self.problem(spec, line, "order_id", f"unknown order {v['order_id']!r}")
+                return False
+            return True
+        if name == "payments.csv":
+            return self.check_payment(spec, line, v)
+        if name == "credit_adjustments.csv":
+            if v["customer_id"] not in self.known_customers():
+                self.problem(spec, line, "customer_id", f"unknown customer {v['customer_id']!r}")
+                return False
+            if v["amount"] == 0:
+                self.problem(spec, line, "amount", "must not be 0")
+                return False
+        return True
+
+    def check_payment(self, spec: FileSpec, line: int, v: dict) -> bool:
+        order = self.known_orders().get(v["order_id"])
+        if order is None:
+            self.problem(spec, line, "order_id", f"unknown order {v['order_id']!r}")
+            return False
+        ordered_on, _, completed_on, voided_on = order
+        method, amount, paid_on = v["method"], v["amount"], v["paid_on"]
+        if amount == 0:
+            self.problem(spec, line, "amount", "must not be 0")
+            return False
+        if amount < 0 and method == "bad_debt":
+            self.problem(spec, line, "amount", "a bad_debt write-off must be positive")
+            return False
+        if paid_on < ordered_on:
+            self.problem(spec, line, "paid_on", f"paid_on {paid_on} is before the order's ordered_on {ordered_on}")
+            return False
+        if method == "bad_debt":
+            return self.check_bad_debt(spec, line, "paid_on", v["payment_id"], paid_on, order)
+        return True
+
+    def check_bad_debt(self, spec: FileSpec, line: int, column: str, payment_id: str, paid_on: str,
+                       order: tuple) -> bool:
+        _, _, completed_on, voided_on = order
+        if voided_on:
+            self.problem(spec, line, column, f"bad_debt payment {payment_id} is on an order voided on "
+                         f"{voided_on}; an order with a bad-debt write-off can never be voided")
+            return False
+        if not completed_on or completed_on > paid_on:
+            when = f"completed on {completed_on}" if completed_on else "not completed"
+            self.problem(spec, line, column, f"bad_debt payment {payment_id} dated {paid_on} must be dated "
+                         f"while the order is COMPLETED (the order is {when})")
+            return False
+        return True
+
+    # -- writing ------------------------------------------------------------------------------
+    def upsert_sql(self, spec: FileSpec) -> str:
+        cols = ", ".join(spec.names)
+        marks = ", ".join("?" for _ in spec.names)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in spec.names if c not in spec.key)
+        return (f"INSERT INTO {spec.table} ({cols}) VALUES ({marks}) "
+                f"ON CONFLICT({', '.join(spec.key)}) DO UPDATE SET {updates}")
+
+    def run_file(self, spec: FileSpec, path: Path) -> FileResult:
+        result = FileResult(spec.filename)
+        before = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
+        seen: dict = {}
+        batch: list[tuple] = []
+        sql = self.upsert_sql(spec)
+        for line, raw in self.rows(spec, path):
+            result.rows += 1
+            values = self.parse(spec, line, raw)
+            if values is None:
+                continue
+            key = tuple(values[k] for k in spec.key)
+            first = seen.get(key)
+            if first is not None:
+                shown = ", ".join(f"{k}={values[k]}" for k in spec.key)
+                self.problem(spec, line, spec.key[-1], f"duplicate {shown} (first on line {first})")
+                continue
+            seen[key] = line
+            if not self.check(spec, line, values):
+                continue
+            self.remember(spec, line, values)
+            if not self.result.problems:
+                batch.append(tuple(values[c] for c in spec.names))
+                if len(batch) >= _BATCH:
+                    self.db.conn.executemany(sql, batch)
+                    batch.clear()
+        if batch and not self.result.problems:
+            self.db.conn.executemany(sql, batch)
+        after = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
+        result.new = after - before
+        return result
+
+    def remember(self, spec: FileSpec, line: int, v: dict) -> None:
+        """Make this row visible to the files that reference it."""
+        if spec.filename == "customers.csv":
+            self.known_customers().add(v["customer_id"])
+        elif spec.filename == "orders.csv":
+            self.known_orders()[v["order_id"]] = (v["ordered_on"], v["built_on"], v["completed_on"], v["voided_on"])
+            self.order_lines_at[v["order_id"]] = line
+        elif spec.filename == "order_lines.csv":
+            self.line_orders.setdefault(v["order_id"], line)
+        elif spec.filename == "payments.csv":
+            self.payment_ids.add(v["payment_id"])
+
+    # -- checks over the merged state (this import on top of the database) --------------------
+    def check_merged(self) -> None:
+        self.db.execute("CREATE TEMP TABLE IF NOT EXISTS touched (order_id TEXT PRIMARY KEY)")
+        self.db.execute("DELETE FROM temp.touched")
+        touched = set(self.order_lines_at) | set(self.line_orders)
+        self.db.conn.executemany("INSERT INTO temp.touched VALUES (?)", ((o,) for o in touched))
+        # keep the denormalised subtotal in step with the lines
+        self.db.execute(
+            "UPDATE orders SET subtotal = (SELECT COALESCE(SUM(amount), 0) FROM order_lines l "
+            "WHERE l.order_id = orders.order_id) WHERE order_id IN (SELECT order_id FROM temp.touched)")
+        orders_spec, lines_spec = FILES[1], FILES[2]
+        for order_id, subtotal in self.db.execute(
+                "SELECT order_id, subtotal FROM orders WHERE subtotal < 0 "
+                "AND order_id IN (SELECT order_id FROM temp.touched) ORDER BY order_id"):
+            spec, line = ((lines_spec, self.line_orders[order_id]) if order_id in self.line_orders
+                          else (orders_spec, self.order_lines_at[order_id]))
+            self.problem(spec, line, "amount", f"order {order_id}'s subtotal (sum of its lines) "
+                         f"would be negative: {format_cents(subtotal)}")
+        # payments already in the database, on orders this import changed
+        rows = self.db.execute(
+            "SELECT p.payment_id, p.order_id, p.paid_on, p.method FROM payments p "
+            "WHERE p.order_id IN (SELECT order_id FROM temp.touched) ORDER BY p.order_id, p.payment_id")
+        for payment_id, order_id, paid_on, method in rows:
+            if payment_id in self.payment_ids or order_id not in self.order_lines_at:
+                continue  # checked against its order when it was read
+            order = self.known_orders()[order_id]
+            line = self.order_lines_at[order_id]
+            if paid_on < order[0]:
+                self.problem(orders_spec, line, "ordered_on", f"order {order_id} has payment {payment_id} "
+                             f"dated {paid_on}, before ordered_on {order[0]}")
+            elif method == "bad_debt":
+                self.check_bad_debt(orders_spec, line, "voided_on" if order[3] else "completed_on",
+                                    payment_id, paid_on, order)
+
+    def run(self) -> ImportResult:
+        present = [(spec, self.dir / spec.filename) for spec in FILES if (self.dir / spec.filename).is_file()]
+        if not present:
+            names = ", ".join(spec.filename for spec in FILES)
+            self.result.problems.append(Problem(str(self.dir), 0, "(files)", f"no import files found (expected any of {names})"))
+            return self.result
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for spec, path in present:
+                try:
+                    self.result.files.append(self.run_file(spec, path))
+                except UnicodeDecodeError as exc:
+                    self.problem(spec, 0, "(file)", f"not UTF-8 text (bad byte at offset {exc.start})")
+                except csv.Error as exc:
+                    self.problem(spec, 0, "(file)", f"unreadable CSV: {exc}")
+            if not self.result.problems:
+                self.check_merged()
+        except BaseException:
+            conn.rollback()
+            raise
+        if self.result.problems:
+            conn.rollback()
+        else:
+            conn.commit()
+        return self.result
+
+
+def import_dir(db: sqlite_utils.Database, directory: str | Path, config: Config,
+               progress: Progress | None = None) -> ImportResult:
+    """Import whichever §3 files are in ``directory``; raises :class:`ImportFailed` on any problem."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ImportFailed(ImportResult(problems=[Problem(str(directory), 0, "(directory)", "not a directory")]))
+    try:
+        result = _Import(db, directory, config, progress).run()
+    except sqlite3.Error as exc:
+        raise ImportFailed(ImportResult(problems=[Problem(str(directory), 0, "(database)", describe_sqlite_error(exc))])) from None
+    if result.problems:
+        raise ImportFailed(result)
+    return result

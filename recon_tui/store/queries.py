@@ -1,0 +1,144 @@
+"""The SQL behind the engine: aggregates at a date, changes in a period, report rows.
+
+Every function returns plain numbers or tuples; the meaning (DOMAIN §4-6) is assembled by the
+pure code in ``recon_tui.ledger``. Dates are passed as ISO text, money comes back as int cents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlite_utils
+
+BANK = "('cash', 'check', 'eft', 'credit_card', 'other')"
+
+
+def status_sql(d: str) -> str:
+    """DOMAIN §4 as a SQL CASE over the ``orders`` row ``o`` at the date parameter ``d``."""
+    return (f"(CASE WHEN o.voided_on <= {d} THEN 'VOIDED' WHEN o.completed_on <= {d} THEN 'COMPLETED' "
+            f"WHEN o.built_on <= {d} THEN 'BUILT' WHEN o.ordered_on <= {d} THEN 'WIP' END)")
+
+
+def paid_sql(d: str) -> str:
+    """paid(o, d): every payment of order ``o`` dated <= d (a covering-index lookup)."""
+    return f"(SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.order_id AND p.paid_on <= {d})"
+
+
+@dataclass(frozen=True)
+class PaymentTotals:
+    """Payments by method: positive and negative amounts kept apart (refunds)."""
+
+    positive: dict[str, int]
+    negative: dict[str, int]
+
+    def net(self, method: str) -> int:
+        return self.positive.get(method, 0) + self.negative.get(method, 0)
+
+
+def payment_totals(db: sqlite_utils.Database, after: str | None, through: str) -> PaymentTotals:
+    """Payments dated in ``(after, through]`` (``after`` None: since the beginning)."""
+    sql = ("SELECT method, SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END), "
+           "SUM(CASE WHEN amount < 0 THEN amount ELSE 0 END) FROM payments WHERE paid_on <= :c")
+    params = {"c": through}
+    if after is not None:
+        sql += " AND paid_on > :p"
+        params["p"] = after
+    positive, negative = {}, {}
+    for method, pos, neg in db.execute(sql + " GROUP BY method", params):
+        positive[method], negative[method] = pos, neg
+    return PaymentTotals(positive, negative)
+
+
+def credit_adjustment_total(db: sqlite_utils.Database, after: str | None, through: str) -> int:
+    sql = "SELECT COALESCE(SUM(amount), 0) FROM credit_adjustments WHERE adjusted_on <= :c"
+    params = {"c": through}
+    if after is not None:
+        sql += " AND adjusted_on > :p"
+        params["p"] = after
+    return db.execute(sql, params).fetchone()[0]
+
+
+@dataclass(frozen=True)
+class OrderTotals:
+    """Sums over the orders in each status at one date."""
+
+    wip_subtotal: int
+    built_subtotal: int
+    completed_total: int  # subtotal + sales tax
+    completed_tax: int
+    #: paid(o, d) summed over orders WIP, BUILT or VOIDED at d
+    deposits: int
+
+
+def order_totals(db: sqlite_utils.Database, d: str) -> OrderTotals:
+    status = status_sql(":d")
+    wip, built, total, tax = db.execute(
+        f"SELECT COALESCE(SUM(CASE s WHEN 'WIP' THEN subtotal END), 0), "
+        f"COALESCE(SUM(CASE s WHEN 'BUILT' THEN subtotal END), 0), "
+        f"COALESCE(SUM(CASE s WHEN 'COMPLETED' THEN subtotal + sales_tax END), 0), "
+        f"COALESCE(SUM(CASE s WHEN 'COMPLETED' THEN sales_tax END), 0) "
+        f"FROM (SELECT o.subtotal, o.sales_tax, {status} AS s FROM orders o WHERE o.ordered_on <= :d)",
+        {"d": d}).fetchone()
+    # Deposits by a join from the payments side: a different path from the report rows below.
+    deposits = db.execute(
+        "SELECT COALESCE(SUM(p.amount), 0) FROM orders o JOIN payments p ON p.order_id = o.order_id "
+        "WHERE p.paid_on <= :d AND (o.voided_on <= :d OR o.completed_on IS NULL OR o.completed_on > :d)",
+        {"d": d}).fetchone()[0]
+    return OrderTotals(wip, built, total, tax, deposits)
+
+
+def income_changes(db: sqlite_utils.Database, p: str, c: str) -> list[tuple[str, int]]:
+    """(category, recognized(c) - recognized(p)) for orders whose COMPLETED status changed."""
+    return list(db.execute(
+        f"SELECT l.category, SUM(l.amount * x.sign) FROM ({changed_orders_sql()}) x "
+        "JOIN order_lines l ON l.order_id = x.order_id GROUP BY l.category ORDER BY l.category",
+        {"p": p, "c": c}))
+
+
+def changed_orders_sql() -> str:
+    """order_id and sign (+1 became COMPLETED, -1 stopped being COMPLETED) within (:p, :c]."""
+    completed = "(o.completed_on <= {d} AND (o.voided_on IS NULL OR o.voided_on > {d}))"
+    sign = f"({completed.format(d=':c')} - {completed.format(d=':p')})"
+    return (f"SELECT order_id, sign FROM (SELECT o.order_id, {sign} AS sign FROM orders o "
+            "WHERE (o.completed_on > :p AND o.completed_on <= :c) OR (o.voided_on > :p AND o.voided_on <= :c)) "
+            "WHERE sign != 0")
+
+
+def categories_in_use(db: sqlite_utils.Database) -> list[str]:
+    return [row[0] for row in db.execute("SELECT DISTINCT category FROM order_lines")]
+
+
+#: Rows of the A/R Aging report: every existing order whose balance at :d is not 0.
+AGING_SQL = f"""
+SELECT o.order_id, o.customer_id, c.name, o.ordered_on, o.completed_on, s, balance FROM (
+    SELECT o.*, {status_sql(':d')} AS s,
+           (CASE WHEN o.voided_on <= :d THEN 0 ELSE o.subtotal + o.sales_tax END) - COALESCE(pd.paid, 0) AS balance
+    FROM orders o LEFT JOIN (SELECT order_id, SUM(amount) AS paid FROM payments WHERE paid_on <= :d
+                             GROUP BY order_id) pd ON pd.order_id = o.order_id
+    WHERE o.ordered_on <= :d
+) o JOIN customers c ON c.customer_id = o.customer_id
+WHERE balance != 0
+ORDER BY c.name, o.customer_id, o.order_id
+"""
+
+
+def aging_rows(db: sqlite_utils.Database, d: str) -> list[tuple]:
+    """(order_id, customer_id, customer name, ordered_on, completed_on, status, balance)."""
+    return list(db.execute(AGING_SQL, {"d": d}))
+
+
+#: Rows of the Customer Deposit Reconciliation: orders WIP/BUILT at :d, and VOIDED with money.
+DEPOSIT_SQL = f"""
+SELECT order_id, customer_id, name, s, total, paid FROM (
+    SELECT o.order_id, o.customer_id, c.name, {status_sql(':d')} AS s,
+           o.subtotal + o.sales_tax AS total, {paid_sql(':d')} AS paid
+    FROM orders o JOIN customers c ON c.customer_id = o.customer_id
+    WHERE o.ordered_on <= :d AND (o.voided_on <= :d OR o.completed_on IS NULL OR o.completed_on > :d)
+) WHERE s IN ('WIP', 'BUILT') OR paid != 0
+ORDER BY order_id
+"""
+
+
+def deposit_rows(db: sqlite_utils.Database, d: str) -> list[tuple]:
+    """(order_id, customer_id, customer name, status, order total, paid)."""
+    return list(db.execute(DEPOSIT_SQL, {"d": d}))

@@ -1,0 +1,131 @@
+"""The studio database: SQLite via sqlite-utils, with a schema version and migrations.
+
+Money columns are INTEGER cents; dates are TEXT ``YYYY-MM-DD`` (they sort and compare as dates).
+``orders.subtotal`` is the sum of the order's lines, kept by the importer so the engine's
+aggregates never need to join the lines table for balance-sheet figures.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+
+class StoreError(Exception):
+    """A database that cannot be used: missing, corrupt, locked, or from a newer version."""
+
+
+_V1 = """
+        CREATE TABLE customers (
+            customer_id TEXT PRIMARY KEY,
+            name TEXT NOT NULL
+        );
+        CREATE TABLE orders (
+            order_id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+            ordered_on TEXT NOT NULL,
+            built_on TEXT,
+            completed_on TEXT,
+            voided_on TEXT,
+            sales_tax INTEGER NOT NULL,
+            subtotal INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE order_lines (
+            order_id TEXT NOT NULL REFERENCES orders(order_id),
+            line_no INTEGER NOT NULL,
+            category TEXT NOT NULL,
+            description TEXT,
+            amount INTEGER NOT NULL,
+            PRIMARY KEY (order_id, line_no)
+        );
+        CREATE TABLE payments (
+            payment_id TEXT PRIMARY KEY,
+            order_id TEXT NOT NULL REFERENCES orders(order_id),
+            paid_on TEXT NOT NULL,
+            method TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            reference TEXT
+        );
+        CREATE TABLE credit_adjustments (
+            adjustment_id TEXT PRIMARY KEY,
+            customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+            adjusted_on TEXT NOT NULL,
+            amount INTEGER NOT NULL,
+            reason TEXT
+        );
+        -- the date-range queries of the engine: status changes in a period, payments by date
+        CREATE INDEX orders_customer ON orders(customer_id);
+        CREATE INDEX orders_ordered_on ON orders(ordered_on);
+        CREATE INDEX orders_built_on ON orders(built_on);
+        CREATE INDEX orders_completed_on ON orders(completed_on);
+        CREATE INDEX orders_voided_on ON orders(voided_on);
+        CREATE INDEX payments_paid_on ON payments(paid_on, method, amount);
+        CREATE INDEX payments_order ON payments(order_id, paid_on, amount);
+        CREATE INDEX credit_adjustments_on ON credit_adjustments(adjusted_on, amount);
+        CREATE INDEX credit_adjustments_customer ON credit_adjustments(customer_id);
+"""
+
+
+#: Migration n brings the schema from version n-1 to n. Later features (posting batches,
+#: finalized reconciliation records) arrive as further entries; never edit a released one.
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _connect(path: Path) -> sqlite_utils.Database:
+    conn = sqlite3.connect(str(path), timeout=2.0, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    return sqlite_utils.Database(conn)
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
+
+
+def open_store(path: str | Path, *, create: bool = False) -> sqlite_utils.Database:
+    """Open (and with ``create``, create or migrate) the studio database.
+
+    Every failure becomes a one-line :class:`StoreError` naming the file.
+    """
+    path = Path(path)
+    if not path.exists() and not create:
+        raise StoreError(f"{path}: database not found (create it with `recon-tui import` or `recon-tui demo`)")
+    if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db = _connect(path)
+        version = schema_version(db)  # reads the header: fails here on a file that is not SQLite
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{path}: database schema v{version} is newer than this recon-tui (v{SCHEMA_VERSION}); upgrade recon-tui")
+        if version < SCHEMA_VERSION:
+            if not create:
+                if version == 0 and not db.table_names():
+                    raise StoreError(f"{path}: empty database (import data with `recon-tui import`)")
+                # an older schema: migrating is safe and needs no user data, so do it
+            migrate(db, version)
+        db.execute("PRAGMA journal_mode = WAL")
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: {describe_sqlite_error(exc)}") from None
+
+
+def migrate(db: sqlite_utils.Database, from_version: int) -> None:
+    """Each migration and its version bump commit together, or not at all."""
+    for number in range(from_version, SCHEMA_VERSION):
+        try:
+            db.conn.executescript(f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+        except sqlite3.Error:
+            if db.conn.in_transaction:
+                db.conn.rollback()
+            raise
+
+
+def describe_sqlite_error(exc: sqlite3.Error) -> str:
+    message = str(exc)
+    if "not a database" in message or "malformed" in message:
+        return f"not a recon-tui database or corrupt ({message})"
+    if "locked" in message or "busy" in message:
+        return "database is locked by another program (close it and try again)"
+    return message
