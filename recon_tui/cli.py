@@ -1,0 +1,304 @@
+"""Command line (DOMAIN §12): argument parsing only; turns arguments into calls, errors into exit codes.
+
+Exit codes: 0 done; 1 the environment is wrong (config, database); 2 bad arguments or bad input
+data (nothing was written); 70 an internal consistency check failed (a bug: please report it).
+Every failure is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from recon_tui import __version__
+from recon_tui.config import METHODS, Config, ConfigError, find_config, load_config
+from recon_tui.ledger.period import Period, PeriodError, parse_date
+
+EXIT_ENV, EXIT_INPUT, EXIT_BUG = 1, 2, 70
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, not argparse's usage block
+        raise UsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _date_arg(what: str):
+    def convert(text: str) -> date:
+        try:
+            return parse_date(text, what)
+        except PeriodError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+    return convert
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
+    return int(text)
+
+
+def _common(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--db", metavar="PATH", help="studio database (default: `database` in the config)")
+    sub.add_argument("--config", metavar="PATH",
+                     help="config file (default: $RECON_TUI_CONFIG, ./config/recon.yaml, ~/.config/recon-tui/recon.yaml)")
+
+
+def _format(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--format", choices=("text", "markdown", "csv", "json"), default="text",
+                     help="output format (default: text)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="recon-tui", description=(
+        "Close a portrait studio's books each period: the studio's orders and payments reconciled "
+        "and tied out to QuickBooks Desktop."))
+    parser.add_argument("--version", action="version", version=f"recon-tui {__version__}")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    imp = subs.add_parser("import", help="import the order system's CSV files (all-or-nothing)",
+                          description="Import customers.csv, orders.csv, order_lines.csv, payments.csv and "
+                          "credit_adjustments.csv from DIR (whichever are present). Rows are upserted by id; "
+                          "if any row is invalid nothing is written and every problem is listed.")
+    imp.add_argument("directory", metavar="DIR", help="folder holding the CSV files")
+    _common(imp)
+
+    rep = subs.add_parser("report", help="the reconciliation of a period (DOMAIN §5-7)",
+                          description="Print the Income, Expense, Payments and Balance Sheet tables for the "
+                          "period (PREVIOUS, CURRENT], the A/R Aging and Deposit Reconciliation totals, and the "
+                          "studio figure to tie out against QuickBooks.")
+    rep.add_argument("--previous", required=True, type=_date_arg("--previous"), metavar="YYYY-MM-DD",
+                     help="the previous reconciliation date (the period starts after it)")
+    rep.add_argument("--current", required=True, type=_date_arg("--current"), metavar="YYYY-MM-DD",
+                     help="the current reconciliation date (the period ends on it)")
+    rep.add_argument("--method", choices=METHODS, help="accounting method (default: the config's)")
+    _format(rep)
+    _common(rep)
+
+    for name, title in (("aging", "A/R Aging"), ("deposits", "Customer Deposit Reconciliation")):
+        sub = subs.add_parser(name, help=f"the {title} report as of a date",
+                              description=f"Print the {title} report as of a date (DOMAIN §6).")
+        sub.add_argument("--as-of", required=True, type=_date_arg("--as-of"), metavar="YYYY-MM-DD")
+        _format(sub)
+        _common(sub)
+
+    demo = subs.add_parser("demo", help="build the deterministic demo studio",
+                           description="Build a realistic demo portrait studio (same seed, same data) into "
+                           "the database, and with --csv also write it as import CSV files.")
+    demo.add_argument("--csv", metavar="DIR", help="also write the §3 CSV files into DIR")
+    demo.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
+    demo.add_argument("--years", type=_positive, default=3, help="years of history (default: 3)")
+    demo.add_argument("--orders-per-year", type=_positive, default=3000, help="orders per year (default: 3000)")
+    demo.add_argument("--end", type=_date_arg("--end"), metavar="YYYY-MM-DD",
+                      help="last day of the history (default: 2026-10-31)")
+    demo.add_argument("--force", action="store_true", help="replace an existing database")
+    _common(demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help()
+            return 0
+        return COMMANDS[args.command](args)
+    except UsageError as exc:
+        return _fail(str(exc), EXIT_INPUT)
+    except (ConfigError, PeriodError) as exc:
+        return _fail(str(exc), EXIT_INPUT if isinstance(exc, PeriodError) else EXIT_ENV)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # `| head` is not an error
+        return 0
+    except Exception as exc:  # the last line of defence: one line, never a traceback
+        return _handle(exc)
+
+
+def _handle(exc: Exception) -> int:
+    from recon_tui.ledger.reports import TieOutError
+    from recon_tui.ledger.summary import BalanceIdentityError, UnknownCategoryError
+    from recon_tui.store import StoreError
+
+    if isinstance(exc, StoreError):
+        return _fail(str(exc), EXIT_ENV)
+    if isinstance(exc, UnknownCategoryError):
+        return _fail(str(exc), EXIT_ENV)
+    if isinstance(exc, (BalanceIdentityError, TieOutError)):
+        return _fail(f"internal check failed (a bug, please report it): {exc}", EXIT_BUG)
+    if isinstance(exc, OSError):
+        return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_ENV)
+    import sqlite3
+    if isinstance(exc, sqlite3.Error):
+        from recon_tui.store.schema import describe_sqlite_error
+        return _fail(f"database: {describe_sqlite_error(exc)}", EXIT_ENV)
+    return _fail(f"unexpected error (a bug, please report it): {type(exc).__name__}: {exc}", EXIT_BUG)
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def _config(args) -> Config:
+    return load_config(find_config(args.config))
+
+
+def _db_path(args, config: Config) -> Path:
+    return Path(args.db) if args.db else config.database
+
+
+def _open(args, config: Config):
+    from recon_tui.store import open_store
+    return open_store(_db_path(args, config))
+
+
+# -- commands ---------------------------------------------------------------------------------------
+
+def cmd_import(args) -> int:
+    from recon_tui.store import open_store
+    from recon_tui.store.importer import ImportFailed, import_dir
+
+    config = _config(args)
+    directory = Path(args.directory)
+    if not directory.is_dir():
+        raise UsageError(f"import: {directory}: not a directory")
+    path = _db_path(args, config)
+    existed = path.exists()
+    db = open_store(path, create=True)
+    try:
+        with _progress() as progress:
+            result = import_dir(db, directory, config, progress=progress)
+    except ImportFailed as failed:
+        db.close()
+        if not existed:  # leave no empty database behind
+            for created in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                created.unlink(missing_ok=True)
+        for warning in failed.result.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        for problem in failed.result.problems:
+            print(problem, file=sys.stderr)
+        print(f"error: {len(failed.result.problems)} problem(s) found; nothing was imported", file=sys.stderr)
+        return EXIT_INPUT
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    for item in result.files:
+        print(f"{item.filename}: {item.rows} rows ({item.new} new, {item.rows - item.new} updated or unchanged)")
+    print(f"imported into {_db_path(args, config)}")
+    return 0
+
+
+class _progress:
+    """A progress bar on stderr while a terminal is watching; nothing otherwise."""
+
+    def __enter__(self):
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("{task.description:<24}"), BarColumn(), DownloadColumn(),
+                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self.bar.start()
+        self.tasks: dict[str, int] = {}
+        return self.update
+
+    def update(self, filename: str, done: int, total: int) -> None:
+        if filename not in self.tasks:
+            self.tasks[filename] = self.bar.add_task(filename, total=total)
+        self.bar.update(self.tasks[filename], completed=done)
+
+    def __exit__(self, *exc) -> None:
+        if hasattr(self, "bar"):
+            self.bar.stop()
+
+
+def cmd_report(args) -> int:
+    from recon_tui.ledger import reconcile
+    from recon_tui.reporting import render_report
+
+    config = _config(args)
+    period = Period(args.previous, args.current)
+    db = _open(args, config)
+    rec = reconcile(db, config, period, args.method or config.accounting_method)
+    _print(render_report(rec, args.format, config.studio_name))
+    return 0
+
+
+def cmd_aging(args) -> int:
+    from recon_tui.ledger.reports import aging_report
+    from recon_tui.reporting import render_aging
+
+    config = _config(args)
+    _print(render_aging(aging_report(_open(args, config), config, args.as_of), args.format, config.studio_name))
+    return 0
+
+
+def cmd_deposits(args) -> int:
+    from recon_tui.ledger.reports import deposit_reconciliation
+    from recon_tui.reporting import render_deposits
+
+    config = _config(args)
+    _print(render_deposits(deposit_reconciliation(_open(args, config), args.as_of), args.format, config.studio_name))
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from recon_tui import demo
+    from recon_tui.store import open_store
+    from recon_tui.store.importer import ImportFailed, import_dir
+
+    config = _config(args)
+    missing = [c for c in demo.REQUIRED_CATEGORIES if c not in config.category_accounts]
+    if missing:
+        raise ConfigError(f"{config.path}: income_categories: the demo studio needs the categories "
+                          f"{', '.join(missing)}")
+    path = _db_path(args, config)
+    if path.exists() and not args.force:
+        raise UsageError(f"demo: {path} already exists (pass --force to replace it)")
+    studio = demo.build_demo(seed=args.seed, years=args.years, orders_per_year=args.orders_per_year,
+                             end=args.end or demo.DEMO_END)
+    with tempfile.TemporaryDirectory(prefix="recon-demo-") as scratch:
+        target = Path(args.csv) if args.csv else Path(scratch)
+        target.mkdir(parents=True, exist_ok=True)
+        counts = demo.write_csv(studio, target)
+        fresh = path.with_name(path.name + ".new")
+        for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
+            leftover.unlink(missing_ok=True)
+        db = open_store(fresh, create=True)
+        try:
+            with _progress() as progress:
+                import_dir(db, target, config, progress=progress)
+        except ImportFailed as failed:  # the generator broke a rule: a bug
+            db.close()
+            fresh.unlink(missing_ok=True)
+            raise RuntimeError(f"demo data failed its own import: {failed.result.problems[0]}") from None
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.close()
+        for old in (Path(f"{path}-wal"), Path(f"{path}-shm")):
+            old.unlink(missing_ok=True)
+        os.replace(fresh, path)  # the old database stays whole until the new one is complete
+    for name, count in counts.items():
+        print(f"{name}: {count} rows")
+    if args.csv:
+        print(f"CSV files written to {args.csv}")
+    print(f"demo studio written to {path}")
+    return 0
+
+
+def _print(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.flush()
+
+
+COMMANDS = {"import": cmd_import, "report": cmd_report, "aging": cmd_aging, "deposits": cmd_deposits,
+            "demo": cmd_demo}
