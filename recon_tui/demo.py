@@ -177,7 +177,7 @@ class _Gen:
             isc, bank = isc + bank, 0
         if isc > 0:
             self.grant(cust, day, isc)
-            rec.append((oid, day, "in_store_credit", -isc, f"{why}: to store credit"))
+            rec.append((oid, day, "in_store_credit", -isc, f"{why.capitalize()}: to store credit"))
         if bank > 0:
             last = [p for p in rec if p[2] in BANK_METHODS][-1]
             rec.append((oid, day, last[2], -bank, f"Refund: {why}"))
