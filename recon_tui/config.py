@@ -128,7 +128,7 @@ class _Reader:
     def mapping(self, node: yaml.Node | None, key: str, allowed: tuple[str, ...] | None,
                 required: tuple[str, ...] = ()) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, key, "must be a mapping of keys to values")
+            raise self.fail(node, key or "(top level)", "must be a mapping of keys to values")
         found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
             name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
@@ -227,7 +227,7 @@ class _Reader:
         values = []
         for item in node.value:
             raw = item.value if isinstance(item, yaml.ScalarNode) else None
-            if not isinstance(raw, str) or not raw.isdigit() or int(raw) <= 0:
+            if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or int(raw) <= 0:
                 raise self.fail(item, key, f"{raw!r} is not a positive whole number of days")
             if values and int(raw) <= values[-1]:
                 raise self.fail(item, key, "bounds must increase, e.g. [30, 60, 90]")

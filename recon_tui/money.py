@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-_AMOUNT = re.compile(r"^(-)?(\d+)(?:\.(\d{1,2}))?$")
+_AMOUNT = re.compile(r"^(-)?([0-9]+)(?:\.([0-9]{1,2}))?$")  # ASCII digits only (not \d)
 
 
 class MoneyError(ValueError):

@@ -24,8 +24,12 @@ from recon_tui.store.schema import describe_sqlite_error
 
 BANK_METHODS = ("cash", "check", "eft", "credit_card", "other")
 METHODS = BANK_METHODS + ("in_store_credit", "bad_debt")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BATCH = 20_000
+#: Largest amount accepted (999,999,999.99): keeps every value and any realistic SUM() inside
+#: SQLite's 64-bit INTEGER, which would otherwise fail mid-import with an OverflowError.
+_MAX_CENTS = 10**11 - 1
+_MAX_LINE_NO = 999_999_999
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,12 @@ class _Import:
         self.order_lines_at: dict[str, int] = {}  # order_id -> orders.csv line (orders changed here)
         self.line_orders: dict[str, int] = {}  # order_id -> first order_lines.csv line
         self.payment_ids: set[str] = set()
+        #: orders with a rejected orders.csv / order_lines.csv row: their merged state is incomplete
+        self.rejected_orders: set[str] = set()
+        #: a whole file could not be read (header, encoding): the merged checks would mislead
+        self.file_broken = False
+        #: filename -> optional columns its header leaves out: existing records keep those values
+        self.absent: dict[str, tuple[str, ...]] = {}
 
     # -- problems ---------------------------------------------------------------------------
     def problem(self, spec: FileSpec, line: int, column: str, message: str) -> None:
@@ -162,28 +172,33 @@ class _Import:
             header = next(reader, None)
             if header is None:
                 self.problem(spec, 1, "(header)", "empty file: a header row is required")
+                self.file_broken = True
                 return
             header = [h.strip() for h in header]
             for dup in sorted({h for h in header if header.count(h) > 1}):
                 self.problem(spec, 1, dup, "column appears twice in the header")
-            missing = [c.name for c in spec.columns if c.name not in header]
+            missing = [c.name for c in spec.columns if c.required and c.name not in header]
             for name in missing:
                 self.problem(spec, 1, name, "required column is missing from the header")
             if missing:
+                self.file_broken = True
                 return
             for extra in header:
                 if extra not in spec.names:
                     self.result.warnings.append(
                         f"{self.dir / spec.filename}: column {extra!r} ignored (not part of the import format)")
-            index = {name: header.index(name) for name in spec.names}
+            index = {name: header.index(name) for name in spec.names if name in header}
+            self.absent[spec.filename] = tuple(name for name in spec.names if name not in index)
             for row in reader:
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue  # blank line
                 if len(row) != len(header):
                     self.problem(spec, reader.line_num, "(row)",
                                  f"has {len(row)} fields but the header has {len(header)}")
+                    self.reject(spec, {name: row[i].strip() for name, i in index.items() if i < len(row)})
                     continue
-                yield reader.line_num, {name: row[i].strip() for name, i in index.items()}
+                yield reader.line_num, {name: row[index[name]].strip() if name in index else ""
+                                        for name in spec.names}
             report(total)
 
     def parse(self, spec: FileSpec, line: int, raw: dict[str, str]) -> dict | None:
@@ -220,11 +235,14 @@ class _Import:
             return text
         if kind == "money":
             try:
-                return parse_cents(text)
+                cents = parse_cents(text)
             except MoneyError as exc:
                 raise ValueError(str(exc)) from None
+            if abs(cents) > _MAX_CENTS:
+                raise ValueError(f"amount {text} is too large (at most {format_cents(_MAX_CENTS)})")
+            return cents
         if kind == "line_no":
-            if not text.isdigit() or int(text) < 1:
+            if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= _MAX_LINE_NO:
                 raise ValueError(f"not a line number: {text!r} (expected 1, 2, 3, ...)")
             return int(text)
         if kind == "method":
@@ -313,7 +331,8 @@ class _Import:
     def upsert_sql(self, spec: FileSpec) -> str:
         cols = ", ".join(spec.names)
         marks = ", ".join("?" for _ in spec.names)
-        updates = ", ".join(f"{c} = excluded.{c}" for c in spec.names if c not in spec.key)
+        absent = self.absent.get(spec.filename, ())  # not in the file: an update leaves them alone
+        updates = ", ".join(f"{c} = excluded.{c}" for c in spec.names if c not in spec.key and c not in absent)
         return (f"INSERT INTO {spec.table} ({cols}) VALUES ({marks}) "
                 f"ON CONFLICT({', '.join(spec.key)}) DO UPDATE SET {updates}")
 
@@ -322,32 +341,54 @@ class _Import:
         before = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
         seen: dict = {}
         batch: list[tuple] = []
-        sql = self.upsert_sql(spec)
+        sql = ""  # built once the header is read (it depends on the columns present)
         for line, raw in self.rows(spec, path):
+            sql = sql or self.upsert_sql(spec)
             result.rows += 1
             values = self.parse(spec, line, raw)
             if values is None:
+                self.reject(spec, raw)
                 continue
+            if spec.filename == "orders.csv" and self.absent.get(spec.filename):
+                self.keep_absent_dates(values)
             key = tuple(values[k] for k in spec.key)
             first = seen.get(key)
             if first is not None:
                 shown = ", ".join(f"{k}={values[k]}" for k in spec.key)
                 self.problem(spec, line, spec.key[-1], f"duplicate {shown} (first on line {first})")
+                self.reject(spec, raw)
                 continue
             seen[key] = line
             if not self.check(spec, line, values):
+                self.reject(spec, raw)
                 continue
             self.remember(spec, line, values)
-            if not self.result.problems:
-                batch.append(tuple(values[c] for c in spec.names))
-                if len(batch) >= _BATCH:
-                    self.db.conn.executemany(sql, batch)
-                    batch.clear()
-        if batch and not self.result.problems:
+            # good rows are written even after a problem (the transaction is rolled back then), so
+            # the checks over the merged state still see this import and report its problems too
+            batch.append(tuple(values[c] for c in spec.names))
+            if len(batch) >= _BATCH:
+                self.db.conn.executemany(sql, batch)
+                batch.clear()
+        if batch:
             self.db.conn.executemany(sql, batch)
         after = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
         result.new = after - before
         return result
+
+    def keep_absent_dates(self, v: dict) -> None:
+        """An existing order keeps the dates whose column the file leaves out; check what will be stored."""
+        existing = self.known_orders().get(v["order_id"])
+        if existing is not None:
+            for i, col in enumerate(("ordered_on", "built_on", "completed_on", "voided_on")):
+                if col in self.absent["orders.csv"]:
+                    v[col] = existing[i]
+
+    def reject(self, spec: FileSpec, raw: dict[str, str]) -> None:
+        """A row that will not be written: keep the merged checks from judging what it touches."""
+        if spec.filename in ("orders.csv", "order_lines.csv"):
+            self.rejected_orders.add(raw.get("order_id", ""))
+        elif spec.filename == "payments.csv":
+            self.payment_ids.add(raw.get("payment_id", ""))
 
     def remember(self, spec: FileSpec, line: int, v: dict) -> None:
         """Make this row visible to the files that reference it."""
@@ -375,6 +416,8 @@ class _Import:
         for order_id, subtotal in self.db.execute(
                 "SELECT order_id, subtotal FROM orders WHERE subtotal < 0 "
                 "AND order_id IN (SELECT order_id FROM temp.touched) ORDER BY order_id"):
+            if order_id in self.rejected_orders:
+                continue
             spec, line = ((lines_spec, self.line_orders[order_id]) if order_id in self.line_orders
                           else (orders_spec, self.order_lines_at[order_id]))
             self.problem(spec, line, "amount", f"order {order_id}'s subtotal (sum of its lines) "
@@ -384,8 +427,9 @@ class _Import:
             "SELECT p.payment_id, p.order_id, p.paid_on, p.method FROM payments p "
             "WHERE p.order_id IN (SELECT order_id FROM temp.touched) ORDER BY p.order_id, p.payment_id")
         for payment_id, order_id, paid_on, method in rows:
-            if payment_id in self.payment_ids or order_id not in self.order_lines_at:
-                continue  # checked against its order when it was read
+            if (payment_id in self.payment_ids or order_id not in self.order_lines_at
+                    or order_id in self.rejected_orders):
+                continue  # checked against its order when it was read (or its order was rejected)
             order = self.known_orders()[order_id]
             line = self.order_lines_at[order_id]
             if paid_on < order[0]:
@@ -409,9 +453,11 @@ class _Import:
                     self.result.files.append(self.run_file(spec, path))
                 except UnicodeDecodeError as exc:
                     self.problem(spec, 0, "(file)", f"not UTF-8 text (bad byte at offset {exc.start})")
+                    self.file_broken = True
                 except csv.Error as exc:
                     self.problem(spec, 0, "(file)", f"unreadable CSV: {exc}")
-            if not self.result.problems:
+                    self.file_broken = True
+            if not self.file_broken:
                 self.check_merged()
         except BaseException:
             conn.rollback()
