@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import re
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -146,6 +147,8 @@ class _Import:
         self.file_broken = False
         #: filename -> optional columns its header leaves out: existing records keep those values
         self.absent: dict[str, tuple[str, ...]] = {}
+        self.dates: dict[str, str] = {}  # validated date text, one shared copy of each
+        self.amounts: dict[str, int] = {}  # parsed amounts: prices repeat
 
     # -- problems ---------------------------------------------------------------------------
     def problem(self, spec: FileSpec, line: int, column: str, message: str) -> None:
@@ -164,11 +167,12 @@ class _Import:
         return self.orders
 
     # -- reading ----------------------------------------------------------------------------
-    def rows(self, spec: FileSpec, path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    def rows(self, spec: FileSpec, path: Path) -> Iterator[tuple[int, list[str]]]:
+        """(line number, raw values in ``spec.columns`` order; "" for an absent optional column)."""
         total = path.stat().st_size
         report = (lambda done: self.progress(spec.filename, done, total)) if self.progress else (lambda d: None)
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(_Counting(handle, report))
+            reader = csv.reader(_Counting(handle, report) if self.progress else handle)
             header = next(reader, None)
             if header is None:
                 self.problem(spec, 1, "(header)", "empty file: a header row is required")
@@ -187,73 +191,97 @@ class _Import:
                 if extra not in spec.names:
                     self.result.warnings.append(
                         f"{self.dir / spec.filename}: column {extra!r} ignored (not part of the import format)")
-            index = {name: header.index(name) for name in spec.names if name in header}
-            self.absent[spec.filename] = tuple(name for name in spec.names if name not in index)
+            width = len(header)
+            positions = [header.index(name) if name in header else width for name in spec.names]
+            self.absent[spec.filename] = tuple(n for n, i in zip(spec.names, positions) if i == width)
+            padded = bool(self.absent[spec.filename])  # absent columns read the "" appended to each row
             for row in reader:
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # blank line
-                if len(row) != len(header):
-                    self.problem(spec, reader.line_num, "(row)",
-                                 f"has {len(row)} fields but the header has {len(header)}")
-                    self.reject(spec, {name: row[i].strip() for name, i in index.items() if i < len(row)})
+                if len(row) != width:
+                    if not row or (len(row) == 1 and not row[0].strip()):
+                        continue  # blank line
+                    self.problem(spec, reader.line_num, "(row)", f"has {len(row)} fields but the header has {width}")
+                    self.reject(spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
                     continue
-                yield reader.line_num, {name: row[index[name]].strip() if name in index else ""
-                                        for name in spec.names}
+                if padded:
+                    row.append("")
+                yield reader.line_num, [row[i].strip() for i in positions]
             report(total)
 
-    def parse(self, spec: FileSpec, line: int, raw: dict[str, str]) -> dict | None:
+    def parse(self, spec: FileSpec, line: int, raw: list[str], plan) -> dict | None:
+        """Raw text -> typed values (a dict in column order), or None after reporting the problems."""
         values: dict = {}
         ok = True
-        for col in spec.columns:
-            text = raw[col.name]
+        for text, (name, required, convert) in zip(raw, plan):
             if not text:
-                if col.required:
-                    self.problem(spec, line, col.name, "required value is empty")
+                if required:
+                    self.problem(spec, line, name, "required value is empty")
                     ok = False
-                values[col.name] = None
+                values[name] = None
                 continue
             try:
-                values[col.name] = self.convert(col, text)
+                values[name] = convert(text)
             except ValueError as exc:
-                self.problem(spec, line, col.name, str(exc))
+                self.problem(spec, line, name, str(exc))
                 ok = False
         return values if ok else None
 
-    def convert(self, col: Column, text: str):
-        kind = col.kind
-        if kind in ("id", "text"):
-            if any(ch in text for ch in "\t\r\n"):
-                raise ValueError("must not contain tabs or line breaks")
-            return text
-        if kind == "date":
-            if not _DATE.match(text):
-                raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)")
-            try:
-                date.fromisoformat(text)
-            except ValueError:
-                raise ValueError(f"not a calendar date: {text!r}") from None
-            return text
-        if kind == "money":
-            try:
-                cents = parse_cents(text)
-            except MoneyError as exc:
-                raise ValueError(str(exc)) from None
-            if abs(cents) > _MAX_CENTS:
-                raise ValueError(f"amount {text} is too large (at most {format_cents(_MAX_CENTS)})")
-            return cents
-        if kind == "line_no":
-            if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= _MAX_LINE_NO:
-                raise ValueError(f"not a line number: {text!r} (expected 1, 2, 3, ...)")
-            return int(text)
-        if kind == "method":
-            if text not in METHODS:
-                raise ValueError(f"unknown payment method {text!r} (expected one of: {', '.join(METHODS)})")
-            return text
-        if kind == "category":
-            if text not in self.categories:
-                raise ValueError(f"category {text!r} is not a key of income_categories in {self.config.path}")
-            return text
-        raise AssertionError(kind)
+    def plan(self, spec: FileSpec) -> list[tuple]:
+        convert = {"id": self.to_id, "text": self.to_text, "date": self.to_date, "money": self.to_money,
+                   "line_no": self.to_line_no, "method": self.to_method, "category": self.to_category}
+        return [(col.name, col.required, convert[col.kind]) for col in spec.columns]
+
+    @staticmethod
+    def to_text(text: str) -> str:
+        if "\t" in text or "\n" in text or "\r" in text:
+            raise ValueError("must not contain tabs or line breaks")
+        return text
+
+    def to_id(self, text: str) -> str:
+        return sys.intern(self.to_text(text))  # ids repeat across files: keep one copy in memory
+
+    def to_date(self, text: str) -> str:
+        known = self.dates.get(text)
+        if known is not None:
+            return known
+        if not _DATE.match(text):
+            raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)")
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"not a calendar date: {text!r}") from None
+        self.dates[text] = text
+        return text
+
+    def to_money(self, text: str) -> int:
+        known = self.amounts.get(text)
+        if known is not None:
+            return known
+        try:
+            cents = parse_cents(text)
+        except MoneyError as exc:
+            raise ValueError(str(exc)) from None
+        if abs(cents) > _MAX_CENTS:
+            raise ValueError(f"amount {text} is too large (at most {format_cents(_MAX_CENTS)})")
+        if len(self.amounts) < 100_000:
+            self.amounts[text] = cents
+        return cents
+
+    @staticmethod
+    def to_line_no(text: str) -> int:
+        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= _MAX_LINE_NO:
+            raise ValueError(f"not a line number: {text!r} (expected 1, 2, 3, ...)")
+        return int(text)
+
+    @staticmethod
+    def to_method(text: str) -> str:
+        if text not in METHODS:
+            raise ValueError(f"unknown payment method {text!r} (expected one of: {', '.join(METHODS)})")
+        return text
+
+    def to_category(self, text: str) -> str:
+        if text not in self.categories:
+            raise ValueError(f"category {text!r} is not a key of income_categories in {self.config.path}")
+        return text
 
     # -- the per-file checks --------------------------------------------------------------------
     def check(self, spec: FileSpec, line: int, v: dict) -> bool:
@@ -339,33 +367,34 @@ class _Import:
     def run_file(self, spec: FileSpec, path: Path) -> FileResult:
         result = FileResult(spec.filename)
         before = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
-        seen: dict = {}
+        seen: dict = {}  # key -> first line
+        single_key = len(spec.key) == 1
         batch: list[tuple] = []
         sql = ""  # built once the header is read (it depends on the columns present)
+        plan = self.plan(spec)
         for line, raw in self.rows(spec, path):
             sql = sql or self.upsert_sql(spec)
             result.rows += 1
-            values = self.parse(spec, line, raw)
+            values = self.parse(spec, line, raw, plan)
             if values is None:
-                self.reject(spec, raw)
+                self.reject(spec, dict(zip(spec.names, raw)))
                 continue
             if spec.filename == "orders.csv" and self.absent.get(spec.filename):
                 self.keep_absent_dates(values)
-            key = tuple(values[k] for k in spec.key)
-            first = seen.get(key)
-            if first is not None:
+            key = values[spec.key[0]] if single_key else tuple(values[k] for k in spec.key)
+            first = seen.setdefault(key, line)
+            if first != line:
                 shown = ", ".join(f"{k}={values[k]}" for k in spec.key)
                 self.problem(spec, line, spec.key[-1], f"duplicate {shown} (first on line {first})")
-                self.reject(spec, raw)
+                self.reject(spec, values)
                 continue
-            seen[key] = line
             if not self.check(spec, line, values):
-                self.reject(spec, raw)
+                self.reject(spec, values)
                 continue
             self.remember(spec, line, values)
             # good rows are written even after a problem (the transaction is rolled back then), so
             # the checks over the merged state still see this import and report its problems too
-            batch.append(tuple(values[c] for c in spec.names))
+            batch.append(tuple(values.values()))
             if len(batch) >= _BATCH:
                 self.db.conn.executemany(sql, batch)
                 batch.clear()
@@ -446,27 +475,36 @@ class _Import:
             self.result.problems.append(Problem(str(self.dir), 0, "(files)", f"no import files found (expected any of {names})"))
             return self.result
         conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
+        # References are checked row by row above (with file:line messages); SQLite's own
+        # per-row foreign-key checks would only double the write time of a large import.
+        conn.execute("PRAGMA foreign_keys = OFF")
         try:
-            for spec, path in present:
-                try:
-                    self.result.files.append(self.run_file(spec, path))
-                except UnicodeDecodeError as exc:
-                    self.problem(spec, 0, "(file)", f"not UTF-8 text (bad byte at offset {exc.start})")
-                    self.file_broken = True
-                except csv.Error as exc:
-                    self.problem(spec, 0, "(file)", f"unreadable CSV: {exc}")
-                    self.file_broken = True
-            if not self.file_broken:
-                self.check_merged()
-        except BaseException:
-            conn.rollback()
-            raise
-        if self.result.problems:
-            conn.rollback()
-        else:
-            conn.commit()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.read_files(present)
+            except BaseException:
+                conn.rollback()
+                raise
+            if self.result.problems:
+                conn.rollback()
+            else:
+                conn.commit()
+        finally:
+            conn.execute("PRAGMA foreign_keys = ON")
         return self.result
+
+    def read_files(self, present: list[tuple[FileSpec, Path]]) -> None:
+        for spec, path in present:
+            try:
+                self.result.files.append(self.run_file(spec, path))
+            except UnicodeDecodeError as exc:
+                self.problem(spec, 0, "(file)", f"not UTF-8 text (bad byte at offset {exc.start})")
+                self.file_broken = True
+            except csv.Error as exc:
+                self.problem(spec, 0, "(file)", f"unreadable CSV: {exc}")
+                self.file_broken = True
+        if not self.file_broken:
+            self.check_merged()
 
 
 def import_dir(db: sqlite_utils.Database, directory: str | Path, config: Config,

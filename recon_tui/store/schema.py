@@ -21,7 +21,7 @@ _V1 = """
         CREATE TABLE customers (
             customer_id TEXT PRIMARY KEY,
             name TEXT NOT NULL
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE orders (
             order_id TEXT PRIMARY KEY,
             customer_id TEXT NOT NULL REFERENCES customers(customer_id),
@@ -31,7 +31,7 @@ _V1 = """
             voided_on TEXT,
             sales_tax INTEGER NOT NULL,
             subtotal INTEGER NOT NULL DEFAULT 0
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE order_lines (
             order_id TEXT NOT NULL REFERENCES orders(order_id),
             line_no INTEGER NOT NULL,
@@ -39,7 +39,7 @@ _V1 = """
             description TEXT,
             amount INTEGER NOT NULL,
             PRIMARY KEY (order_id, line_no)
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE payments (
             payment_id TEXT PRIMARY KEY,
             order_id TEXT NOT NULL REFERENCES orders(order_id),
@@ -47,14 +47,14 @@ _V1 = """
             method TEXT NOT NULL,
             amount INTEGER NOT NULL,
             reference TEXT
-        );
+        ) WITHOUT ROWID;
         CREATE TABLE credit_adjustments (
             adjustment_id TEXT PRIMARY KEY,
             customer_id TEXT NOT NULL REFERENCES customers(customer_id),
             adjusted_on TEXT NOT NULL,
             amount INTEGER NOT NULL,
             reason TEXT
-        );
+        ) WITHOUT ROWID;
         -- the date-range queries of the engine: status changes in a period, payments by date
         CREATE INDEX orders_customer ON orders(customer_id);
         CREATE INDEX orders_ordered_on ON orders(ordered_on);
