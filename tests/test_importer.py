@@ -121,10 +121,11 @@ def test_worked_example_imports(tmp_path, config):
         ("customers.csv", 3, 3), ("orders.csv", 3, 3), ("order_lines.csv", 4, 4),
         ("payments.csv", 5, 5), ("credit_adjustments.csv", 1, 1)]
     assert rows(db, "customers") == [("C1", "Ada Park"), ("C2", "Ben Ortiz"), ("C3", "Cy Lund")]
+    # the source columns, then the derived ones: subtotal, final balance, last activity
     assert rows(db, "orders") == [
-        ("A", "C1", "2026-03-10", None, "2026-04-05", None, 1600, 30000),
-        ("B", "C2", "2026-04-10", "2026-04-20", None, None, 640, 8000),
-        ("C", "C3", "2026-02-01", None, "2026-03-01", "2026-04-15", 0, 15000)]
+        ("A", "C1", "2026-03-10", None, "2026-04-05", None, 1600, 30000, 0, "2026-04-05"),
+        ("B", "C2", "2026-04-10", "2026-04-20", None, None, 640, 8000, 5640, "2026-04-20"),
+        ("C", "C3", "2026-02-01", None, "2026-03-01", "2026-04-15", 0, 15000, 0, "2026-04-16")]
     assert rows(db, "payments") == [
         ("P1", "A", "2026-03-10", "cash", 5000, None), ("P2", "A", "2026-04-05", "credit_card", 26600, None),
         ("P3", "B", "2026-04-10", "check", 3000, "1043"), ("P4", "C", "2026-02-01", "eft", 15000, None),
@@ -556,7 +557,7 @@ def test_optional_columns_may_be_left_out_of_the_header(studio, config, tmp_path
     result = import_dir(studio, directory, config)
     assert result.warnings == []
     assert studio.execute("SELECT * FROM orders WHERE order_id = 'D'").fetchone() == (
-        "D", "C1", "2026-05-01", None, None, None, 100, 1000)
+        "D", "C1", "2026-05-01", None, None, None, 100, 1000, 0, "2026-05-01")
     assert studio.execute("SELECT * FROM payments WHERE payment_id = 'P9'").fetchone() == (
         "P9", "D", "2026-05-01", "cash", 1100, None)
     assert studio.execute("SELECT description FROM order_lines WHERE order_id = 'D'").fetchone() == (None,)
@@ -571,8 +572,8 @@ def test_a_left_out_optional_column_keeps_the_existing_values(studio, config, tm
     result = import_dir(studio, directory, config)
     assert [f.new for f in result.files] == [0, 0]
     assert studio.execute("SELECT * FROM orders WHERE order_id IN ('A', 'C') ORDER BY 1").fetchall() == [
-        ("A", "C1", "2026-03-10", None, "2026-04-05", None, 1700, 30000),
-        ("C", "C3", "2026-02-01", None, "2026-03-01", "2026-04-15", 0, 15000)]
+        ("A", "C1", "2026-03-10", None, "2026-04-05", None, 1700, 30000, 100, "2026-04-05"),
+        ("C", "C3", "2026-02-01", None, "2026-03-01", "2026-04-15", 0, 15000, 0, "2026-04-16")]
     assert studio.execute("SELECT amount, reference FROM payments WHERE payment_id = 'P3'").fetchone() == (3100, "1043")
 
 

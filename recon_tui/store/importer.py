@@ -21,6 +21,7 @@ import sqlite_utils
 
 from recon_tui.config import Config
 from recon_tui.money import MoneyError, format_cents, parse_cents
+from recon_tui.store import derived
 from recon_tui.store.schema import describe_sqlite_error
 
 BANK_METHODS = ("cash", "check", "eft", "credit_card", "other")
@@ -141,6 +142,7 @@ class _Import:
         self.order_lines_at: dict[str, int] = {}  # order_id -> orders.csv line (orders changed here)
         self.line_orders: dict[str, int] = {}  # order_id -> first order_lines.csv line
         self.payment_ids: set[str] = set()
+        self.paid_orders: set[str] = set()  # orders gaining or losing a payment in this import
         #: orders with a rejected orders.csv / order_lines.csv row: their merged state is incomplete
         self.rejected_orders: set[str] = set()
         #: a whole file could not be read (header, encoding): the merged checks would mislead
@@ -396,13 +398,23 @@ class _Import:
             # the checks over the merged state still see this import and report its problems too
             batch.append(tuple(values.values()))
             if len(batch) >= _BATCH:
-                self.db.conn.executemany(sql, batch)
+                self.write(spec, sql, batch)
                 batch.clear()
         if batch:
-            self.db.conn.executemany(sql, batch)
+            self.write(spec, sql, batch)
         after = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
         result.new = after - before
         return result
+
+    def write(self, spec: FileSpec, sql: str, batch: list[tuple]) -> None:
+        if spec.filename == "payments.csv":  # a payment moved to another order changes the old one too
+            ids = [row[0] for row in batch]
+            for start in range(0, len(ids), 30_000):
+                chunk = ids[start:start + 30_000]
+                self.paid_orders.update(r[0] for r in self.db.execute(
+                    f"SELECT order_id FROM payments WHERE payment_id IN ({', '.join('?' * len(chunk))})", chunk))
+            self.paid_orders.update(row[1] for row in batch)
+        self.db.conn.executemany(sql, batch)
 
     def keep_absent_dates(self, v: dict) -> None:
         """An existing order keeps the dates whose column the file leaves out; check what will be stored."""
@@ -505,6 +517,10 @@ class _Import:
                 self.file_broken = True
         if not self.file_broken:
             self.check_merged()
+        if not self.result.problems:
+            self.db.conn.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)",
+                                     ((o,) for o in self.paid_orders))
+            derived.refresh(self.db, "SELECT order_id FROM temp.touched")
 
 
 def import_dir(db: sqlite_utils.Database, directory: str | Path, config: Config,

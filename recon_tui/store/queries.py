@@ -37,11 +37,10 @@ class PaymentTotals:
 
 def payment_totals(db: sqlite_utils.Database, after: str | None, through: str) -> PaymentTotals:
     """Payments dated in ``(after, through]`` (``after`` None: since the beginning)."""
-    sql = ("SELECT method, SUM(CASE WHEN amount > 0 THEN amount ELSE 0 END), "
-           "SUM(CASE WHEN amount < 0 THEN amount ELSE 0 END) FROM payments WHERE paid_on <= :c")
+    sql = "SELECT method, SUM(positive), SUM(negative) FROM daily_payments WHERE day <= :c"
     params = {"c": through}
     if after is not None:
-        sql += " AND paid_on > :p"
+        sql += " AND day > :p"
         params["p"] = after
     positive, negative = {}, {}
     for method, pos, neg in db.execute(sql + " GROUP BY method", params):
@@ -71,20 +70,12 @@ class OrderTotals:
 
 
 def order_totals(db: sqlite_utils.Database, d: str) -> OrderTotals:
-    status = status_sql(":d")
-    wip, built, total, tax = db.execute(
-        f"SELECT COALESCE(SUM(CASE s WHEN 'WIP' THEN subtotal END), 0), "
-        f"COALESCE(SUM(CASE s WHEN 'BUILT' THEN subtotal END), 0), "
-        f"COALESCE(SUM(CASE s WHEN 'COMPLETED' THEN subtotal + sales_tax END), 0), "
-        f"COALESCE(SUM(CASE s WHEN 'COMPLETED' THEN sales_tax END), 0) "
-        f"FROM (SELECT o.subtotal, o.sales_tax, {status} AS s FROM orders o WHERE o.ordered_on <= :d)",
+    """The status totals at ``d``: the sum of their daily changes up to ``d`` (store/derived.py)."""
+    row = db.execute(
+        "SELECT COALESCE(SUM(wip), 0), COALESCE(SUM(built), 0), COALESCE(SUM(completed_total), 0), "
+        "COALESCE(SUM(completed_tax), 0), COALESCE(SUM(deposits), 0) FROM daily_orders WHERE day <= :d",
         {"d": d}).fetchone()
-    # Deposits by a join from the payments side: a different path from the report rows below.
-    deposits = db.execute(
-        "SELECT COALESCE(SUM(p.amount), 0) FROM orders o JOIN payments p ON p.order_id = o.order_id "
-        "WHERE p.paid_on <= :d AND (o.voided_on <= :d OR o.completed_on IS NULL OR o.completed_on > :d)",
-        {"d": d}).fetchone()[0]
-    return OrderTotals(wip, built, total, tax, deposits)
+    return OrderTotals(*row)
 
 
 def income_changes(db: sqlite_utils.Database, p: str, c: str) -> list[tuple[str, int]]:
@@ -108,14 +99,15 @@ def categories_in_use(db: sqlite_utils.Database) -> list[str]:
     return [row[0] for row in db.execute("SELECT DISTINCT category FROM order_lines")]
 
 
-#: Rows of the A/R Aging report: every existing order whose balance at :d is not 0.
+#: Rows of the A/R Aging report: every existing order whose balance at :d is not 0. An order with no
+#: event after :d has its final balance at :d, so only orders still moving after :d or still
+#: owing need their payments summed.
 AGING_SQL = f"""
 SELECT o.order_id, o.customer_id, c.name, o.ordered_on, o.completed_on, s, balance FROM (
     SELECT o.*, {status_sql(':d')} AS s,
-           (CASE WHEN o.voided_on <= :d THEN 0 ELSE o.subtotal + o.sales_tax END) - COALESCE(pd.paid, 0) AS balance
-    FROM orders o LEFT JOIN (SELECT order_id, SUM(amount) AS paid FROM payments WHERE paid_on <= :d
-                             GROUP BY order_id) pd ON pd.order_id = o.order_id
-    WHERE o.ordered_on <= :d
+           (CASE WHEN o.voided_on <= :d THEN 0 ELSE o.subtotal + o.sales_tax END) - {paid_sql(':d')} AS balance
+    FROM orders o
+    WHERE o.ordered_on <= :d AND (o.last_activity > :d OR o.final_balance != 0)
 ) o JOIN customers c ON c.customer_id = o.customer_id
 WHERE balance != 0
 ORDER BY c.name, o.customer_id, o.order_id

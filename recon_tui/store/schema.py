@@ -30,7 +30,11 @@ _V1 = """
             completed_on TEXT,
             voided_on TEXT,
             sales_tax INTEGER NOT NULL,
-            subtotal INTEGER NOT NULL DEFAULT 0
+            -- kept by the importer (store/derived.py): sum of the lines; balance after every
+            -- payment; the date of the order's last event or payment
+            subtotal INTEGER NOT NULL DEFAULT 0,
+            final_balance INTEGER NOT NULL DEFAULT 0,
+            last_activity TEXT NOT NULL DEFAULT ''
         ) WITHOUT ROWID;
         CREATE TABLE order_lines (
             order_id TEXT NOT NULL REFERENCES orders(order_id),
@@ -55,12 +59,30 @@ _V1 = """
             amount INTEGER NOT NULL,
             reason TEXT
         ) WITHOUT ROWID;
+        -- per-day changes of the Balance Sheet totals (store/derived.py)
+        CREATE TABLE daily_payments (
+            day TEXT NOT NULL,
+            method TEXT NOT NULL,
+            positive INTEGER NOT NULL,
+            negative INTEGER NOT NULL,
+            PRIMARY KEY (day, method)
+        ) WITHOUT ROWID;
+        CREATE TABLE daily_orders (
+            day TEXT PRIMARY KEY,
+            wip INTEGER NOT NULL,
+            built INTEGER NOT NULL,
+            completed_total INTEGER NOT NULL,
+            completed_tax INTEGER NOT NULL,
+            deposits INTEGER NOT NULL
+        ) WITHOUT ROWID;
         -- the date-range queries of the engine: status changes in a period, payments by date
         CREATE INDEX orders_customer ON orders(customer_id);
         CREATE INDEX orders_ordered_on ON orders(ordered_on);
         CREATE INDEX orders_built_on ON orders(built_on);
         CREATE INDEX orders_completed_on ON orders(completed_on);
         CREATE INDEX orders_voided_on ON orders(voided_on);
+        CREATE INDEX orders_last_activity ON orders(last_activity);
+        CREATE INDEX orders_owing ON orders(final_balance) WHERE final_balance != 0;
         CREATE INDEX payments_paid_on ON payments(paid_on, method, amount);
         CREATE INDEX payments_order ON payments(order_id, paid_on, amount);
         CREATE INDEX credit_adjustments_on ON credit_adjustments(adjusted_on, amount);
