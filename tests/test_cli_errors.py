@@ -192,9 +192,9 @@ def test_import_into_a_locked_database(capsys, own_db):
     finally:
         other.rollback()
         other.close()
-    assert code != 0
+    assert code == 1  # the environment, not the files
     assert "Traceback" not in err
-    assert "locked" in err
+    assert "locked" in err and "nothing was imported" in err
     assert len([line for line in err.splitlines() if line.startswith("error:")]) == 1
     check = sqlite3.connect(own_db)
     assert check.execute("SELECT COUNT(*) FROM customers").fetchone() == (3,)
@@ -328,3 +328,18 @@ def test_report_json_of_the_worked_example(capsys, worked_db):
         "ar_aging_total": "56.40",
         "deposit_reconciliation": {"deposits": "30.00", "outstanding": "56.40"},
         "tie_out": {"gl_account": "Accounts Receivable", "studio_figure": "0.00"}}
+
+
+@pytest.mark.parametrize("command", ["report", "import"])
+def test_another_programs_sqlite_file_is_refused_and_left_alone(capsys, tmp_path, command):
+    db = tmp_path / "other.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    args = {"report": PERIOD, "import": [WORKED_DIR]}[command]
+    code, out, err = run(capsys, command, *args, "--db", db, "--config", WORKED_CFG)
+    assert_one_line_error(code, out, err, str(db), "not a recon-tui database")
+    assert code == 1
+    assert db.read_bytes() == before

@@ -6,7 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up time
+    import sqlite_utils
 
 from recon_tui.config import Config
 from recon_tui.ledger.summary import Summary

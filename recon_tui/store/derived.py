@@ -16,7 +16,10 @@ if they ever did.
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up time
+    import sqlite_utils
 
 _DAILY_PAYMENTS = """
 INSERT INTO daily_payments (day, method, positive, negative)

@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up time
+    import sqlite_utils
 
 from recon_tui.config import Config
 from recon_tui.ledger.period import Period

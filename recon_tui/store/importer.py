@@ -17,12 +17,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up time
+    import sqlite_utils
 
 from recon_tui.config import Config
 from recon_tui.money import MoneyError, format_cents, parse_cents
 from recon_tui.store import derived
-from recon_tui.store.schema import describe_sqlite_error
+from recon_tui.store.schema import StoreError, db_path, describe_sqlite_error
 
 BANK_METHODS = ("cash", "check", "eft", "credit_card", "other")
 METHODS = BANK_METHODS + ("in_store_credit", "bad_debt")
@@ -531,8 +534,8 @@ def import_dir(db: sqlite_utils.Database, directory: str | Path, config: Config,
         raise ImportFailed(ImportResult(problems=[Problem(str(directory), 0, "(directory)", "not a directory")]))
     try:
         result = _Import(db, directory, config, progress).run()
-    except sqlite3.Error as exc:
-        raise ImportFailed(ImportResult(problems=[Problem(str(directory), 0, "(database)", describe_sqlite_error(exc))])) from None
+    except sqlite3.Error as exc:  # the database, not the files: locked, full, read-only, corrupt
+        raise StoreError(f"{db_path(db)}: {describe_sqlite_error(exc)}; nothing was imported") from None
     if result.problems:
         raise ImportFailed(result)
     return result

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up time
+    import sqlite_utils
 
 BANK = "('cash', 'check', 'eft', 'credit_card', 'other')"
 
@@ -101,16 +104,21 @@ def categories_in_use(db: sqlite_utils.Database) -> list[str]:
 
 #: Rows of the A/R Aging report: every existing order whose balance at :d is not 0. An order with no
 #: event after :d has its final balance at :d, so only orders still moving after :d or still
-#: owing need their payments summed.
+#: owing (two index lookups) need their payments summed.
 AGING_SQL = f"""
-SELECT o.order_id, o.customer_id, c.name, o.ordered_on, o.completed_on, s, balance FROM (
-    SELECT o.*, {status_sql(':d')} AS s,
+WITH candidates AS MATERIALIZED (
+    SELECT order_id FROM orders WHERE last_activity > :d AND ordered_on <= :d
+    UNION SELECT order_id FROM orders WHERE final_balance != 0
+), rows AS MATERIALIZED (
+    SELECT o.order_id, o.customer_id, o.ordered_on, o.completed_on, {status_sql(':d')} AS s,
            (CASE WHEN o.voided_on <= :d THEN 0 ELSE o.subtotal + o.sales_tax END) - {paid_sql(':d')} AS balance
-    FROM orders o
-    WHERE o.ordered_on <= :d AND (o.last_activity > :d OR o.final_balance != 0)
-) o JOIN customers c ON c.customer_id = o.customer_id
-WHERE balance != 0
-ORDER BY c.name, o.customer_id, o.order_id
+    FROM candidates JOIN orders o ON o.order_id = candidates.order_id
+    WHERE o.ordered_on <= :d
+)
+SELECT r.order_id, r.customer_id, c.name, r.ordered_on, r.completed_on, r.s, r.balance
+FROM rows r JOIN customers c ON c.customer_id = r.customer_id
+WHERE r.balance != 0
+ORDER BY c.name, r.customer_id, r.order_id
 """
 
 
@@ -120,14 +128,23 @@ def aging_rows(db: sqlite_utils.Database, d: str) -> list[tuple]:
 
 
 #: Rows of the Customer Deposit Reconciliation: orders WIP/BUILT at :d, and VOIDED with money.
+#: An order WIP or BUILT at :d is never completed or completed after :d (so it has activity
+#: after :d); a voided one has voided_on: three index lookups find every candidate.
 DEPOSIT_SQL = f"""
-SELECT order_id, customer_id, name, s, total, paid FROM (
-    SELECT o.order_id, o.customer_id, c.name, {status_sql(':d')} AS s,
-           o.subtotal + o.sales_tax AS total, {paid_sql(':d')} AS paid
-    FROM orders o JOIN customers c ON c.customer_id = o.customer_id
+WITH candidates AS MATERIALIZED (
+    SELECT order_id FROM orders WHERE last_activity > :d AND ordered_on <= :d
+    UNION SELECT order_id FROM orders WHERE completed_on IS NULL
+    UNION SELECT order_id FROM orders WHERE voided_on IS NOT NULL
+), rows AS MATERIALIZED (
+    SELECT o.order_id, o.customer_id, {status_sql(':d')} AS s, o.subtotal + o.sales_tax AS total,
+           {paid_sql(':d')} AS paid
+    FROM candidates JOIN orders o ON o.order_id = candidates.order_id
     WHERE o.ordered_on <= :d AND (o.voided_on <= :d OR o.completed_on IS NULL OR o.completed_on > :d)
-) WHERE s IN ('WIP', 'BUILT') OR paid != 0
-ORDER BY order_id
+)
+SELECT r.order_id, r.customer_id, c.name, r.s, r.total, r.paid
+FROM rows r JOIN customers c ON c.customer_id = r.customer_id
+WHERE r.s IN ('WIP', 'BUILT') OR r.paid != 0
+ORDER BY r.order_id
 """
 
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import sqlite_utils
 
 
 class StoreError(Exception):
@@ -81,7 +84,7 @@ _V1 = """
         CREATE INDEX orders_built_on ON orders(built_on);
         CREATE INDEX orders_completed_on ON orders(completed_on);
         CREATE INDEX orders_voided_on ON orders(voided_on);
-        CREATE INDEX orders_last_activity ON orders(last_activity);
+        CREATE INDEX orders_last_activity ON orders(last_activity, ordered_on);
         CREATE INDEX orders_owing ON orders(final_balance) WHERE final_balance != 0;
         CREATE INDEX payments_paid_on ON payments(paid_on, method, amount);
         CREATE INDEX payments_order ON payments(order_id, paid_on, amount);
@@ -97,6 +100,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _connect(path: Path) -> sqlite_utils.Database:
+    import sqlite_utils  # here, not at module level: most commands never need it before this
+
     conn = sqlite3.connect(str(path), timeout=2.0, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     return sqlite_utils.Database(conn)
@@ -120,14 +125,17 @@ def open_store(path: str | Path, *, create: bool = False) -> sqlite_utils.Databa
         db = _connect(path)
         version = schema_version(db)  # reads the header: fails here on a file that is not SQLite
         if version > SCHEMA_VERSION:
-            raise StoreError(f"{path}: database schema v{version} is newer than this recon-tui (v{SCHEMA_VERSION}); upgrade recon-tui")
-        if version < SCHEMA_VERSION:
+            raise StoreError(f"{path}: database schema v{version} is newer than this recon-tui "
+                             f"(v{SCHEMA_VERSION}); upgrade recon-tui")
+        tables = db.table_names()  # reads the schema page: a damaged file fails here, not mid-report
+        if version == 0:
+            if tables:  # another program's SQLite file: never add our tables to it
+                raise StoreError(f"{path}: not a recon-tui database (it holds other tables)")
             if not create:
-                if version == 0 and not db.table_names():
-                    raise StoreError(f"{path}: empty database (import data with `recon-tui import`)")
-                # an older schema: migrating is safe and needs no user data, so do it
-            migrate(db, version)
-        db.execute("PRAGMA journal_mode = WAL")
+                raise StoreError(f"{path}: empty database (import data with `recon-tui import`)")
+            db.execute("PRAGMA journal_mode = WAL")  # persistent: set once, when the file is made
+        if version < SCHEMA_VERSION:
+            migrate(db, version)  # an older recon-tui schema: migrating needs nothing from the user
         return db
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: {describe_sqlite_error(exc)}") from None
@@ -142,6 +150,12 @@ def migrate(db: sqlite_utils.Database, from_version: int) -> None:
             if db.conn.in_transaction:
                 db.conn.rollback()
             raise
+
+
+def db_path(db: sqlite_utils.Database) -> str:
+    """The file behind a connection (for messages)."""
+    row = db.execute("PRAGMA database_list").fetchone()
+    return row[2] or ":memory:"
 
 
 def describe_sqlite_error(exc: sqlite3.Error) -> str:
