@@ -57,22 +57,35 @@ SELECT day, SUM(wip), SUM(built), SUM(total), SUM(tax), SUM(deposits) FROM (
 
 _ORDER_COLUMNS = """
 UPDATE orders SET
-    final_balance = (CASE WHEN voided_on IS NULL THEN subtotal + sales_tax ELSE 0 END)
-        - (SELECT COALESCE(SUM(amount), 0) FROM payments p WHERE p.order_id = orders.order_id),
-    last_activity = MAX(ordered_on, COALESCE(built_on, ''), COALESCE(completed_on, ''), COALESCE(voided_on, ''),
-        (SELECT COALESCE(MAX(paid_on), '') FROM payments p WHERE p.order_id = orders.order_id))
+    subtotal = x.subtotal,
+    final_balance = (CASE WHEN orders.voided_on IS NULL THEN x.subtotal + orders.sales_tax ELSE 0 END) - x.paid,
+    last_activity = MAX(orders.ordered_on, COALESCE(orders.built_on, ''), COALESCE(orders.completed_on, ''),
+                        COALESCE(orders.voided_on, ''), x.last_paid)
+FROM (
+    SELECT c.order_id,
+           (SELECT COALESCE(SUM(amount), 0) FROM order_lines l WHERE l.order_id = c.order_id) AS subtotal,
+           (SELECT COALESCE(SUM(amount), 0) FROM payments p WHERE p.order_id = c.order_id) AS paid,
+           (SELECT COALESCE(MAX(paid_on), '') FROM payments p WHERE p.order_id = c.order_id) AS last_paid
+    FROM ({changed}) c
+) x
+WHERE orders.order_id = x.order_id
 """
 
 
-def refresh(db: sqlite_utils.Database, changed_orders: str | None = None) -> None:
-    """Rebuild the daily tables, and the per-order columns of ``changed_orders``.
+def refresh_orders(db: sqlite_utils.Database, changed_orders: str = "SELECT order_id FROM orders") -> None:
+    """Recompute subtotal, final balance and last activity of the orders ``changed_orders`` selects."""
+    db.execute(_ORDER_COLUMNS.format(changed=changed_orders))
 
-    ``changed_orders`` is a SQL query of order ids (None: every order). Runs inside the caller's
-    transaction.
-    """
+
+def refresh_daily(db: sqlite_utils.Database) -> None:
+    """Rebuild the daily tables from every order and payment (inside the caller's transaction)."""
     db.execute("DELETE FROM daily_payments")
     db.execute(_DAILY_PAYMENTS)
     db.execute("DELETE FROM daily_orders")
     db.execute(_DAILY_ORDERS)
-    where = f" WHERE order_id IN ({changed_orders})" if changed_orders else ""
-    db.execute(_ORDER_COLUMNS + where)
+
+
+def refresh(db: sqlite_utils.Database) -> None:
+    """Rebuild everything derived from scratch."""
+    refresh_orders(db)
+    refresh_daily(db)

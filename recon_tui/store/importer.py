@@ -9,6 +9,7 @@ reported as ``file:line: column: message``.
 from __future__ import annotations
 
 import csv
+import json
 import re
 import sqlite3
 import sys
@@ -146,6 +147,7 @@ class _Import:
         self.line_orders: dict[str, int] = {}  # order_id -> first order_lines.csv line
         self.payment_ids: set[str] = set()
         self.paid_orders: set[str] = set()  # orders gaining or losing a payment in this import
+        self.updated_orders: set[str] = set()  # orders.csv rows for orders already in the database
         #: orders with a rejected orders.csv / order_lines.csv row: their merged state is incomplete
         self.rejected_orders: set[str] = set()
         #: a whole file could not be read (header, encoding): the merged checks would mislead
@@ -172,8 +174,18 @@ class _Import:
         return self.orders
 
     # -- reading ----------------------------------------------------------------------------
-    def rows(self, spec: FileSpec, path: Path) -> Iterator[tuple[int, list[str]]]:
-        """(line number, raw values in ``spec.columns`` order; "" for an absent optional column)."""
+    def rows(self, spec: FileSpec, path: Path, quiet: bool = False) -> Iterator[tuple[int, list[str]]]:
+        """(line number, raw values in ``spec.columns`` order; "" for an absent optional column).
+
+        ``quiet``: a second reading, which reports nothing (the first one did).
+        """
+        if quiet:
+            saved, self.result, self.progress = (self.result, self.progress), ImportResult(), None
+            try:
+                yield from self.rows(spec, path)
+            finally:
+                self.result, self.progress = saved
+            return
         total = path.stat().st_size
         report = (lambda done: self.progress(spec.filename, done, total)) if self.progress else (lambda d: None)
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -372,7 +384,10 @@ class _Import:
     def run_file(self, spec: FileSpec, path: Path) -> FileResult:
         result = FileResult(spec.filename)
         before = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
-        seen: dict = {}  # key -> first line
+        # keys seen so far: a set, not key -> line, to keep a million-row file small in memory;
+        # the first line of a duplicate is looked up once the file is read (a rare path)
+        seen: set = self.payment_ids if spec.filename == "payments.csv" else set()
+        duplicates: list[tuple] = []  # (line, key)
         single_key = len(spec.key) == 1
         batch: list[tuple] = []
         sql = ""  # built once the header is read (it depends on the columns present)
@@ -387,12 +402,11 @@ class _Import:
             if spec.filename == "orders.csv" and self.absent.get(spec.filename):
                 self.keep_absent_dates(values)
             key = values[spec.key[0]] if single_key else tuple(values[k] for k in spec.key)
-            first = seen.setdefault(key, line)
-            if first != line:
-                shown = ", ".join(f"{k}={values[k]}" for k in spec.key)
-                self.problem(spec, line, spec.key[-1], f"duplicate {shown} (first on line {first})")
+            if key in seen:
+                duplicates.append((line, key))
                 self.reject(spec, values)
                 continue
+            seen.add(key)
             if not self.check(spec, line, values):
                 self.reject(spec, values)
                 continue
@@ -405,9 +419,25 @@ class _Import:
                 batch.clear()
         if batch:
             self.write(spec, sql, batch)
+        if duplicates:
+            self.report_duplicates(spec, path, duplicates)
         after = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
         result.new = after - before
         return result
+
+    def report_duplicates(self, spec: FileSpec, path: Path, duplicates: list[tuple]) -> None:
+        wanted = {key for _, key in duplicates}
+        first: dict = {}
+        index = [spec.names.index(k) for k in spec.key]
+        for line, raw in self.rows(spec, path, quiet=True):
+            key = tuple(raw[i] for i in index)
+            key = key[0] if len(key) == 1 else (key[0], int(key[1]) if key[1].isdigit() else key[1])
+            if key in wanted and key not in first:
+                first[key] = line
+        for line, key in duplicates:
+            values = key if isinstance(key, tuple) else (key,)
+            shown = ", ".join(f"{k}={v}" for k, v in zip(spec.key, values))
+            self.problem(spec, line, spec.key[-1], f"duplicate {shown} (first on line {first.get(key, '?')})")
 
     def write(self, spec: FileSpec, sql: str, batch: list[tuple]) -> None:
         if spec.filename == "payments.csv":  # a payment moved to another order changes the old one too
@@ -439,6 +469,8 @@ class _Import:
         if spec.filename == "customers.csv":
             self.known_customers().add(v["customer_id"])
         elif spec.filename == "orders.csv":
+            if v["order_id"] in self.known_orders():  # ids are unique in the file: so it is from the db
+                self.updated_orders.add(v["order_id"])
             self.known_orders()[v["order_id"]] = (v["ordered_on"], v["built_on"], v["completed_on"], v["voided_on"])
             self.order_lines_at[v["order_id"]] = line
         elif spec.filename == "order_lines.csv":
@@ -450,12 +482,10 @@ class _Import:
     def check_merged(self) -> None:
         self.db.execute("CREATE TEMP TABLE IF NOT EXISTS touched (order_id TEXT PRIMARY KEY)")
         self.db.execute("DELETE FROM temp.touched")
-        touched = set(self.order_lines_at) | set(self.line_orders)
+        touched = set(self.order_lines_at) | set(self.line_orders) | self.paid_orders
         self.db.conn.executemany("INSERT INTO temp.touched VALUES (?)", ((o,) for o in touched))
-        # keep the denormalised subtotal in step with the lines
-        self.db.execute(
-            "UPDATE orders SET subtotal = (SELECT COALESCE(SUM(amount), 0) FROM order_lines l "
-            "WHERE l.order_id = orders.order_id) WHERE order_id IN (SELECT order_id FROM temp.touched)")
+        # the per-order figures kept beside the records (subtotal first: it is checked below)
+        derived.refresh_orders(self.db, "SELECT order_id FROM temp.touched")
         orders_spec, lines_spec = FILES[1], FILES[2]
         for order_id, subtotal in self.db.execute(
                 "SELECT order_id, subtotal FROM orders WHERE subtotal < 0 "
@@ -466,7 +496,10 @@ class _Import:
                           else (orders_spec, self.order_lines_at[order_id]))
             self.problem(spec, line, "amount", f"order {order_id}'s subtotal (sum of its lines) "
                          f"would be negative: {format_cents(subtotal)}")
-        # payments already in the database, on orders this import changed
+        # payments already in the database, on orders this import changed (an order new in this
+        # import has no payments but this import's, which were checked as they were read)
+        self.db.execute("DELETE FROM temp.touched WHERE order_id NOT IN (SELECT value FROM json_each(?))",
+                        [json.dumps(sorted(self.updated_orders))])
         rows = self.db.execute(
             "SELECT p.payment_id, p.order_id, p.paid_on, p.method FROM payments p "
             "WHERE p.order_id IN (SELECT order_id FROM temp.touched) ORDER BY p.order_id, p.payment_id")
@@ -521,9 +554,7 @@ class _Import:
         if not self.file_broken:
             self.check_merged()
         if not self.result.problems:
-            self.db.conn.executemany("INSERT OR IGNORE INTO temp.touched VALUES (?)",
-                                     ((o,) for o in self.paid_orders))
-            derived.refresh(self.db, "SELECT order_id FROM temp.touched")
+            derived.refresh_daily(self.db)
 
 
 def import_dir(db: sqlite_utils.Database, directory: str | Path, config: Config,
