@@ -271,6 +271,7 @@ def cmd_demo(args) -> int:
         target = Path(args.csv) if args.csv else Path(scratch)
         target.mkdir(parents=True, exist_ok=True)
         counts = demo.write_csv(studio, target)
+        del studio  # the import reads the files back; free the records for it
         fresh = path.with_name(path.name + ".new")
         for leftover in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
             leftover.unlink(missing_ok=True)

@@ -33,6 +33,10 @@ FROM payments GROUP BY paid_on, method
 # non-null of a COALESCE is the earliest.
 _DAILY_ORDERS = """
 INSERT INTO daily_orders (day, wip, built, completed_total, completed_tax, deposits)
+WITH pj AS MATERIALIZED (  -- each payment with its order's completion and void dates, joined once
+    SELECT p.paid_on, p.amount, o.completed_on AS c, o.voided_on AS v
+    FROM payments p JOIN orders o ON o.order_id = p.order_id
+)
 SELECT day, SUM(wip), SUM(built), SUM(total), SUM(tax), SUM(deposits) FROM (
     SELECT ordered_on AS day, subtotal AS wip, 0 AS built, 0 AS total, 0 AS tax, 0 AS deposits FROM orders
     UNION ALL SELECT COALESCE(built_on, completed_on, voided_on), -subtotal, 0, 0, 0, 0 FROM orders
@@ -45,13 +49,9 @@ SELECT day, SUM(wip), SUM(built), SUM(total), SUM(tax), SUM(deposits) FROM (
     UNION ALL SELECT voided_on, 0, 0, -(subtotal + sales_tax), -sales_tax, 0 FROM orders
         WHERE completed_on IS NOT NULL AND voided_on IS NOT NULL
     -- a payment is a deposit from paid_on until its order is completed, and again once it is voided
-    UNION ALL SELECT p.paid_on, 0, 0, 0, 0, p.amount FROM payments p JOIN orders o ON o.order_id = p.order_id
-        WHERE o.completed_on IS NULL OR p.paid_on < o.completed_on
-    UNION ALL SELECT o.completed_on, 0, 0, 0, 0, -p.amount FROM payments p JOIN orders o ON o.order_id = p.order_id
-        WHERE p.paid_on < o.completed_on
-    UNION ALL SELECT MAX(o.voided_on, p.paid_on), 0, 0, 0, 0, p.amount
-        FROM payments p JOIN orders o ON o.order_id = p.order_id
-        WHERE o.completed_on IS NOT NULL AND o.voided_on IS NOT NULL
+    UNION ALL SELECT paid_on, 0, 0, 0, 0, amount FROM pj WHERE c IS NULL OR paid_on < c
+    UNION ALL SELECT c, 0, 0, 0, 0, -amount FROM pj WHERE paid_on < c
+    UNION ALL SELECT MAX(v, paid_on), 0, 0, 0, 0, amount FROM pj WHERE c IS NOT NULL AND v IS NOT NULL
 ) GROUP BY day
 """
 

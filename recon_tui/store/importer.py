@@ -226,26 +226,30 @@ class _Import:
 
     def parse(self, spec: FileSpec, line: int, raw: list[str], plan) -> dict | None:
         """Raw text -> typed values (a dict in column order), or None after reporting the problems."""
-        values: dict = {}
-        ok = True
-        for text, (name, required, convert) in zip(raw, plan):
+        names, required, converters = plan
+        try:  # the fast path: a good row converts in one go
+            values = [convert(text) if text else None for text, convert in zip(raw, converters)]
+            if all(values[i] is not None for i in required):
+                return dict(zip(names, values))
+        except ValueError:
+            pass
+        for text, name, convert in zip(raw, names, converters):  # a bad row: report every problem
             if not text:
-                if required:
+                if names.index(name) in required:
                     self.problem(spec, line, name, "required value is empty")
-                    ok = False
-                values[name] = None
                 continue
             try:
-                values[name] = convert(text)
+                convert(text)
             except ValueError as exc:
                 self.problem(spec, line, name, str(exc))
-                ok = False
-        return values if ok else None
+        return None
 
-    def plan(self, spec: FileSpec) -> list[tuple]:
+    def plan(self, spec: FileSpec) -> tuple:
+        """(column names, positions of the required ones, a converter per column)."""
         convert = {"id": self.to_id, "text": self.to_text, "date": self.to_date, "money": self.to_money,
                    "line_no": self.to_line_no, "method": self.to_method, "category": self.to_category}
-        return [(col.name, col.required, convert[col.kind]) for col in spec.columns]
+        return (spec.names, tuple(i for i, col in enumerate(spec.columns) if col.required),
+                tuple(convert[col.kind] for col in spec.columns))
 
     @staticmethod
     def to_text(text: str) -> str:
