@@ -204,9 +204,9 @@ class _progress:
         if not sys.stderr.isatty():
             return None
         from rich.console import Console
-        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeRemainingColumn
 
-        self.bar = Progress(TextColumn("{task.description:<24}"), BarColumn(), DownloadColumn(),
+        self.bar = Progress(TextColumn("{task.description:<26}"), BarColumn(), TaskProgressColumn(),
                             TimeRemainingColumn(), console=Console(stderr=True), transient=True)
         self.bar.start()
         self.tasks: dict[str, int] = {}

@@ -195,12 +195,18 @@ class _Reader:
                 raise self.fail(key_node, f"income_categories.{cat}",
                                 "category keys are lower-case letters, digits, _ and -")
             categories.append((cat, self.account(value_node, f"income_categories.{cat}")))
-        balance_sheet = {accounts.undeposited_funds, accounts.accounts_receivable,
-                         accounts.customer_deposits, accounts.in_store_credit, accounts.sales_tax}
+        # each role needs its own account, or postings to one would silently land on another
+        seen: dict[str, str] = {}
+        for key in _GL_KEYS:
+            account = getattr(accounts, key)
+            if account in seen:
+                raise self.fail(gl[key][1], f"gl_accounts.{key}",
+                                f"{account!r} is already gl_accounts.{seen[account]}; each needs its own account")
+            seen.setdefault(account, key)
         for cat, account in categories:
-            if account in balance_sheet:
+            if account in seen and seen[account] != "unallocated_income":
                 raise self.fail(cats[cat][1], f"income_categories.{cat}",
-                                f"{account!r} is a balance-sheet account in gl_accounts, not income")
+                                f"{account!r} is gl_accounts.{seen[account]}, not an income account")
 
         buckets = (30, 60, 90)
         if "aging_buckets" in top:

@@ -78,10 +78,12 @@ def _sections(rec: Reconciliation, money) -> list[tuple[str, list[str], list[lis
 
 
 def identity_line(rec: Reconciliation, money=format_grouped) -> str:
+    """The balance identity with this period's figures (it always holds: the engine checked it)."""
     s = rec.summary
     assets, liabilities = s.side_change("asset"), s.side_change("liability")
-    return (f"Identity: Change(assets) {money(assets)} - Change(liabilities) {money(liabilities)} = "
-            f"{money(assets - liabilities)} = Income {money(s.income_total)} - Expenses {money(s.expense_total)}  OK")
+    return (f"Identity: Change(assets) - Change(liabilities) = Income - Expenses\n"
+            f"  {money(assets)} - ({money(liabilities)}) = {money(assets - liabilities)}"
+            f" = {money(s.income_total)} - {money(s.expense_total)}  OK")
 
 
 def report_text(rec: Reconciliation, studio: str) -> str:

@@ -256,7 +256,25 @@ def test_income_account_equal_to_a_balance_sheet_account(tmp_path):
     path = write(tmp_path, text)
     message = error_of(path)
     assert message.startswith(f"{path}:{line_of(text, 'prints')}: income_categories.prints: ")
-    assert "balance-sheet" in message
+    assert "is gl_accounts.customer_deposits, not an income account" in message
+
+
+@pytest.mark.parametrize("key, other", [("customer_deposits", "accounts_receivable"),
+                                        ("bad_debt", "sales_tax"), ("unallocated_income", "undeposited_funds")])
+def test_two_gl_roles_on_one_account(tmp_path, key, other):
+    other_name = re.search(rf"^  {other}: (.+)$", MINIMAL, re.M).group(1)
+    text = re.sub(rf"^  {key}: .+$", f"  {key}: {other_name}", MINIMAL, flags=re.M)
+    path = write(tmp_path, text)
+    message = error_of(path)
+    assert message.startswith(f"{path}:{line_of(text, '  ' + key)}: gl_accounts.{key}: ")
+    assert f"already gl_accounts.{other}" in message
+
+
+def test_unallocated_income_may_also_be_a_categorys_account(tmp_path):
+    account = re.search(r"^  unallocated_income: (.+)$", MINIMAL, re.M).group(1)
+    text = MINIMAL.replace("  prints: Income:Print Sales", f"  prints: {account}")
+    config = load_config(write(tmp_path, text))
+    assert config.category_accounts["prints"] == account
 
 
 @pytest.mark.parametrize("buckets, bad", [

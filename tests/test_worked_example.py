@@ -79,7 +79,9 @@ def test_text_report_is_laid_out_like_the_reconciliation_page(worked):
     assert any(line.split() == ["Session", "Fees", "-50.00"] for line in lines)
     assert any(line.split() == ["Undeposited", "Funds", "146.00", "346.00"] for line in lines)
     assert any(line.split() == ["SubTotal", "146.00"] for line in lines)
-    assert "Identity: Change(assets) -74.00 - Change(liabilities) -199.00 = 125.00" in out
+    assert "Identity: Change(assets) - Change(liabilities) = Income - Expenses\n" \
+           "  -74.00 - (-199.00) = 125.00 = 150.00 - 25.00  OK" in out
+    assert max(len(line) for line in lines) <= 80  # readable in an 80-column terminal
 
 
 def test_markdown_and_csv_carry_the_same_figures(worked):

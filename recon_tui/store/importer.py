@@ -555,10 +555,14 @@ class _Import:
             except csv.Error as exc:
                 self.problem(spec, 0, "(file)", f"unreadable CSV: {exc}")
                 self.file_broken = True
+        step = self.progress or (lambda *args: None)
+        step("checks across files", 0, 2)
         if not self.file_broken:
             self.check_merged()
+        step("checks across files", 1, 2)
         if not self.result.problems:
             derived.refresh_daily(self.db)
+        step("checks across files", 2, 2)
 
 
 def import_dir(db: sqlite_utils.Database, directory: str | Path, config: Config,
