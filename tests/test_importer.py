@@ -789,9 +789,12 @@ def test_progress_is_reported_per_file(studio, config, tmp_path):
     seen = []
     import_dir(studio, WORKED_DIR, config, progress=lambda name, done, total: seen.append((name, done, total)))
     finals = {name: (done, total) for name, done, total in seen}
-    assert set(finals) == {"customers.csv", "orders.csv", "order_lines.csv", "payments.csv", "credit_adjustments.csv"}
-    for name, (done, total) in finals.items():
-        assert done == total == (WORKED_DIR / name).stat().st_size
+    files = {"customers.csv", "orders.csv", "order_lines.csv", "payments.csv", "credit_adjustments.csv"}
+    assert set(finals) == files | {"checks across files"}
+    for name in files:
+        assert finals[name] == ((WORKED_DIR / name).stat().st_size,) * 2
+    assert finals["checks across files"] == (2, 2)
+    assert seen[-1][0] == "checks across files"  # after every file
 
 
 # -- through the command line (DOMAIN §12) ----------------------------------------------------------
