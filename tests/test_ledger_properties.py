@@ -18,7 +18,7 @@ from recon_tui.ledger import Period, reconcile
 from recon_tui.ledger.summary import balance_sheet_at, summarize
 from recon_tui.store import open_store
 from recon_tui.store.drilldown import drilldown
-from recon_tui.store import derived
+from recon_tui.store import derived, queries
 from recon_tui.store.importer import ImportFailed, import_dir
 
 CONFIG = Path(__file__).parent / "fixtures" / "property.yaml"
@@ -162,6 +162,8 @@ def test_engine_matches_the_domain_rules(studio, period, method):
     for line in s.balance_sheet:
         figures += [("balance_sheet", line.key, "change", line.change),
                     ("balance_sheet", line.key, "current", line.current)]
+    counted = queries.payment_totals(db, p, c)
+    figures += [("count", m, "amount", counted.net(m)) for m in ("cash", "check", "eft", "credit_card", "other")]
     for section, key, column, figure in figures:
         d = drilldown(db, config, period, section, key, column)
         rows = d.rows()

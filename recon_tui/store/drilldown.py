@@ -146,7 +146,8 @@ def income_drilldown(config: Config, account: str) -> str:
 
 def drilldown(db: sqlite_utils.Database, config: Config, period: Period, section: str, key: str,
               column: str = "amount") -> Drilldown:
-    """The records behind one figure: ``section`` is income, expenses, payments or balance_sheet."""
+    """The records behind one figure: ``section`` is income, expenses, payments, balance_sheet, or
+    count (a bank method's net receipts in the period, refunds included)."""
     params = {"p": period.previous.isoformat(), "c": period.current.isoformat()}
     title = f"{section} / {key}" + (f" / {column}" if section == "balance_sheet" else "")
     if section == "income":
@@ -157,6 +158,10 @@ def drilldown(db: sqlite_utils.Database, config: Config, period: Period, section
         kind, sql = "adjustment", _adjustments(_in_period("a.adjusted_on"))
     elif section == "payments":
         kind, sql = "payment", _payments(f"{_payment_filter(key)} AND {_in_period('p.paid_on')}")
+    elif section == "count":  # the money count: a bank method's net receipts, refunds included
+        if key not in BANK_METHODS:
+            raise KeyError(f"no bank method {key!r}")
+        kind, sql = "payment", _payments(f"p.method = '{key}' AND {_in_period('p.paid_on')}")
     elif section == "balance_sheet":
         if column not in ("change", "current"):
             raise KeyError(f"a Balance Sheet figure is 'change' or 'current', not {column!r}")
