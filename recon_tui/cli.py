@@ -39,6 +39,15 @@ def _date_arg(what: str):
     return convert
 
 
+def _pair(option: str):
+    def convert(text: str) -> tuple[str, str]:
+        key, sep, value = text.partition("=")
+        if not sep or not key.strip():
+            raise argparse.ArgumentTypeError(f"{text!r} is not METHOD=VALUE (e.g. cash=1234.50)")
+        return key.strip(), value.strip()
+    return convert
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number")
@@ -88,6 +97,37 @@ def build_parser() -> argparse.ArgumentParser:
         sub.add_argument("--as-of", required=True, type=_date_arg("--as-of"), metavar="YYYY-MM-DD")
         _format(sub)
         _common(sub)
+
+    fin = subs.add_parser("finalize", help="finalize a reconciliation: an immutable, numbered record",
+                          description="Check and finalize the reconciliation of (PREVIOUS, CURRENT] (DOMAIN §10): "
+                          "the money counted per bank method, the QuickBooks balance it ties out to, and notes. "
+                          "The record is written once and never changed; a printed report is saved beside the "
+                          "database. PREVIOUS is required only for the first reconciliation; later ones start "
+                          "at the last finalized current date.")
+    fin.add_argument("--current", required=True, type=_date_arg("--current"), metavar="YYYY-MM-DD")
+    fin.add_argument("--previous", type=_date_arg("--previous"), metavar="YYYY-MM-DD",
+                     help="only for the first reconciliation (later ones must start at the last current date)")
+    fin.add_argument("--method", choices=METHODS, help="accounting method (default: the config's)")
+    fin.add_argument("--count", action="append", default=[], metavar="METHOD=AMOUNT", type=_pair("--count"),
+                     help="money counted for a bank method (cash, check, eft, credit_card, other); "
+                          "a method not given counts 0.00. Repeat for each method.")
+    fin.add_argument("--count-note", action="append", default=[], metavar="METHOD=TEXT", type=_pair("--count-note"),
+                     help="why a counted amount differs from the system (needed for every difference)")
+    fin.add_argument("--qb-balance", required=True, metavar="AMOUNT",
+                     help="the QuickBooks GL balance of the tie-out account (A/R for accrual, Customer Deposits for cash)")
+    fin.add_argument("--qb-note", default="", metavar="TEXT", help="why the QuickBooks balance differs (needed if it does)")
+    fin.add_argument("--notes", default="", metavar="TEXT", help="notes kept with the record")
+    _common(fin)
+
+    hist = subs.add_parser("history", help="finalized reconciliations; show, re-check or reopen one",
+                           description="List every finalized reconciliation, re-checking each for source records "
+                           "changed since it was finalized. --show N prints one from its stored figures; "
+                           "--reopen N --reason TEXT reopens the latest one (recorded, never deleted).")
+    hist.add_argument("--show", type=_positive, metavar="N", help="print reconciliation N")
+    hist.add_argument("--reopen", type=_positive, metavar="N", help="reopen reconciliation N (the latest in force)")
+    hist.add_argument("--reason", default="", metavar="TEXT", help="why it is reopened (required with --reopen)")
+    _format(hist)
+    _common(hist)
 
     demo = subs.add_parser("demo", help="build the deterministic demo studio",
                            description="Build a realistic demo portrait studio (same seed, same data) into "
@@ -252,6 +292,80 @@ def cmd_deposits(args) -> int:
     return 0
 
 
+def cmd_finalize(args) -> int:
+    import getpass
+
+    from recon_tui.ledger.finalize import FinalizeError, FinalizeRequest, finalize, first_previous_date
+    from recon_tui.money import MoneyError, parse_cents
+    from recon_tui.reporting import record_text
+
+    config = _config(args)
+    db = _open(args, config)
+
+    def cents(option: str, text: str) -> int:
+        try:
+            return parse_cents(text)
+        except MoneyError as exc:
+            raise UsageError(f"finalize: {option}: {exc}") from None
+
+    counted: dict[str, int] = {}
+    for method, amount in args.count:
+        if method in counted:
+            raise UsageError(f"finalize: --count {method} given twice")
+        counted[method] = cents(f"--count {method}", amount)
+    previous = first_previous_date(db)
+    if previous is None and args.previous is None:
+        raise UsageError("finalize: this is the first reconciliation: give --previous (the date it starts after)")
+    if previous is not None and args.previous is not None and args.previous != previous:
+        raise UsageError(f"finalize: --previous must be {previous}, the current date of the last finalized "
+                         "reconciliation (or leave it out)")
+    request = FinalizeRequest(
+        method=args.method or config.accounting_method, period=Period(previous or args.previous, args.current),
+        counted=counted, count_notes=dict(args.count_note), qb_balance=cents("--qb-balance", args.qb_balance),
+        qb_note=args.qb_note, notes=args.notes)
+    try:
+        record = finalize(db, config, request, today=date.today(), user=getpass.getuser())
+    except FinalizeError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        print("error: nothing was finalized", file=sys.stderr)
+        return EXIT_INPUT
+    printed = _db_path(args, config).with_name(f"reconciliation-{record.number:04d}.txt")
+    printed.write_text(record_text(record, config.studio_name), encoding="utf-8")
+    print(f"finalized reconciliation #{record.number} ({record.method}, after {record.previous_on} "
+          f"through {record.current_on})")
+    print(f"printed report: {printed}")
+    return 0
+
+
+def cmd_history(args) -> int:
+    import getpass
+
+    from recon_tui.ledger.finalize import FinalizeError, history, recheck, reopen
+    from recon_tui.reporting import record_text, render_history
+
+    config = _config(args)
+    db = _open(args, config)
+    if args.reopen is not None:
+        try:
+            record = reopen(db, args.reopen, args.reason, user=getpass.getuser())
+        except FinalizeError as exc:
+            raise UsageError(f"history --reopen: {exc}") from None
+        print(f"reopened reconciliation #{record.number} (after {record.previous_on} through {record.current_on}); "
+              f"the next reconciliation starts after {record.previous_on}")
+        return 0
+    records = history(db)
+    if args.show is not None:
+        match = [r for r in records if r.number == args.show]
+        if not match:
+            raise UsageError(f"history --show: there is no reconciliation #{args.show}")
+        _print(record_text(match[0], config.studio_name))
+        return 0
+    drifts = {d.number: d for d in recheck(db)}
+    _print(render_history(records, drifts, args.format, config.studio_name))
+    return 0
+
+
 def cmd_demo(args) -> int:
     from recon_tui import demo
     from recon_tui.store import open_store
@@ -302,4 +416,4 @@ def _print(text: str) -> None:
 
 
 COMMANDS = {"import": cmd_import, "report": cmd_report, "aging": cmd_aging, "deposits": cmd_deposits,
-            "demo": cmd_demo}
+            "finalize": cmd_finalize, "history": cmd_history, "demo": cmd_demo}

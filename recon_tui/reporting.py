@@ -12,6 +12,7 @@ import json
 from tabulate import tabulate
 
 from recon_tui.ledger import Reconciliation
+from recon_tui.ledger.summary import BALANCE_LINES, PAYMENT_LABELS
 from recon_tui.ledger.reports import AgingReport, DepositReconciliation
 from recon_tui.money import format_cents, format_grouped
 
@@ -223,3 +224,89 @@ def _csv(rows: list[list[str]]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     return buffer.getvalue()
+
+
+# -- finalized records ------------------------------------------------------------------------------
+
+def record_text(record, studio: str) -> str:
+    """The printed report of a finalized record, drawn from its stored figures (never recomputed)."""
+    from recon_tui.money import parse_cents
+
+    f = record.figures
+    money = lambda text: format_grouped(parse_cents(text))  # noqa: E731 - stored figures are §2 text
+    out = [f"{studio}: reconciliation #{record.number} ({record.method} method)",
+           f"Period: after {record.previous_on} through {record.current_on}",
+           f"Finalized {record.finalized_at} by {record.finalized_by}"]
+    if not record.in_force:
+        out.append(f"REOPENED {record.reopened_at} by {record.reopened_by}: {record.reopen_reason}")
+    out.append("")
+    income = [[i["account"], money(i["amount"])] for i in f["income"]] or [["(no income this period)", "0.00"]]
+    income.append(["Total Income", money(f["income_total"])])
+    labels = {"bad_debt": "Bad Debt", "in_store_credit": "In-Store Credit", "total": "Total Expenses"}
+    expenses = [[labels[k], money(v)] for k, v in f["expenses"].items()]
+    pay_labels = {**PAYMENT_LABELS, "refunds": "Refunds", "subtotal": "SubTotal", "in_store_credit": "In-Store Credit"}
+    payments = [[pay_labels[k], money(v)] for k, v in f["payments"].items()]
+    sheet_labels = {key: (label, side) for key, label, side in BALANCE_LINES}
+    sheet = []
+    for side, title in (("asset", "Assets"), ("liability", "Liabilities")):
+        sheet.append([title, "", ""])
+        sheet += [[f"  {sheet_labels[k][0]}", money(v["change"]), money(v["current"])]
+                  for k, v in f["balance_sheet"].items() if sheet_labels[k][1] == side]
+    counts = [[PAYMENT_LABELS[c["method"]], format_grouped(c["system"]), format_grouped(c["counted"]), format_grouped(c["difference"]),
+               c["note"]] for c in record.counts]
+    tie = [["Studio figure", money(f["tie_out"]["studio_figure"])],
+           [f"QuickBooks balance of {f['tie_out']['gl_account']}", format_grouped(record.qb_balance)],
+           ["Difference", format_grouped(record.qb_difference)]]
+    tables = [("Income Summary", ["Account", "Amount"], income, 1),
+              ("Expense Summary", ["Expense", "Amount"], expenses, 1),
+              ("Payments Received", ["Method", "Amount"], payments, 1),
+              ("Balance Sheet", ["", "Change", "Current"], sheet, 1),
+              ("Money counted", ["Method", "System", "Counted", "Difference", "Note"], counts, 1),
+              (f"Tie-out ({record.method})", ["", "Amount"], tie, 1)]
+    for title, headers, rows, text_columns in tables:
+        align = _align(headers, text_columns)
+        if title == "Money counted":
+            align[-1] = "left"
+        out += [title.upper(), tabulate(rows, headers=headers, tablefmt="simple", colalign=align,
+                                        disable_numparse=True, preserve_whitespace=True), ""]
+    if record.qb_note:
+        out.append(f"Tie-out note: {record.qb_note}")
+    out.append(f"A/R Aging total {money(f['ar_aging_total'])}; Deposit Reconciliation deposits "
+               f"{money(f['deposit_reconciliation']['deposits'])}, outstanding "
+               f"{money(f['deposit_reconciliation']['outstanding'])}")
+    if record.notes:
+        out.append(f"Notes: {record.notes}")
+    out.append(f"Source fingerprint: {record.fingerprint}")
+    return "\n".join(out) + "\n"
+
+
+def history_rows(records, drifts: dict[int, object]) -> list[list[str]]:
+    rows = []
+    for r in records:
+        status = "in force" if r.in_force else f"reopened {r.reopened_at[:10]}"
+        if r.number in drifts:
+            status += f"; {len(drifts[r.number].changes)} source change(s) since"
+        rows.append([f"#{r.number}", r.method, r.previous_on, r.current_on, r.finalized_at[:16].replace("T", " "),
+                     r.finalized_by, status, format_grouped(r.qb_difference)])
+    return rows
+
+
+def render_history(records, drifts: dict[int, object], fmt: str, studio: str) -> str:
+    if fmt == "json":
+        return json.dumps([{
+            "number": r.number, "method": r.method, "previous_date": r.previous_on, "current_date": r.current_on,
+            "finalized_at": r.finalized_at, "finalized_by": r.finalized_by, "in_force": r.in_force,
+            "reopened_at": r.reopened_at, "reopen_reason": r.reopen_reason,
+            "qb_balance": format_cents(r.qb_balance), "qb_difference": format_cents(r.qb_difference),
+            "figures": r.figures,
+            "source_changes": [c.describe() for c in drifts[r.number].changes] if r.number in drifts else [],
+        } for r in records], indent=2)
+    headers = ["No.", "Method", "Previous", "Current", "Finalized (UTC)", "By", "Status", "QB difference"]
+    if not records:
+        return f"{studio}: no finalized reconciliation yet\n"
+    text = _table(studio, "finalized reconciliations", headers, history_rows(records, drifts),
+                  "markdown" if fmt == "markdown" else "text", text_columns=7)
+    for number, drift in drifts.items():
+        text += f"\n#{number}: source records dated in its period changed since it was finalized:\n"
+        text += "".join(f"  {c.describe()}\n" for c in drift.changes)
+    return text

@@ -95,7 +95,57 @@ _V1 = """
 
 #: Migration n brings the schema from version n-1 to n. Later features (posting batches,
 #: finalized reconciliation records) arrive as further entries; never edit a released one.
-MIGRATIONS: tuple[str, ...] = (_V1,)
+#: v2: finalized reconciliation records (DOMAIN §10). The database itself refuses to change or
+#: delete one, keeps the chain (each record starts where the last one in force ended) and lets
+#: only the latest record in force be reopened.
+_V2 = """
+        CREATE TABLE reconciliations (
+            number INTEGER PRIMARY KEY,
+            method TEXT NOT NULL CHECK (method IN ('accrual', 'cash')),
+            previous_on TEXT NOT NULL,
+            current_on TEXT NOT NULL,
+            finalized_at TEXT NOT NULL,     -- UTC, ISO 8601
+            finalized_by TEXT NOT NULL,     -- OS user
+            notes TEXT NOT NULL,
+            figures TEXT NOT NULL,          -- JSON: every figure of DOMAIN §5-7 (the §12 shape)
+            counts TEXT NOT NULL,           -- JSON: per bank method system, counted, difference, note
+            qb_balance INTEGER NOT NULL,    -- the QuickBooks GL balance used, cents
+            qb_difference INTEGER NOT NULL, -- studio figure - QuickBooks balance
+            qb_note TEXT NOT NULL,
+            diagnosis TEXT,                 -- JSON: why the two differ (DOMAIN §9), when known
+            gl_mapping TEXT NOT NULL,       -- JSON: the config's accounts as used
+            fingerprint TEXT NOT NULL,      -- SHA-256 over the source records of the period
+            sources TEXT NOT NULL,          -- JSON: per source record of the period, digest and amount
+            CHECK (previous_on < current_on)
+        );
+        CREATE TABLE reopenings (
+            number INTEGER PRIMARY KEY REFERENCES reconciliations(number),
+            reopened_at TEXT NOT NULL,
+            reopened_by TEXT NOT NULL,
+            reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
+        );
+        CREATE VIEW reconciliations_in_force AS
+            SELECT * FROM reconciliations WHERE number NOT IN (SELECT number FROM reopenings);
+        CREATE TRIGGER reconciliations_never_change BEFORE UPDATE ON reconciliations
+            BEGIN SELECT RAISE(ABORT, 'a finalized reconciliation is never changed'); END;
+        CREATE TRIGGER reconciliations_never_deleted BEFORE DELETE ON reconciliations
+            BEGIN SELECT RAISE(ABORT, 'a finalized reconciliation is never deleted (reopen it instead)'); END;
+        CREATE TRIGGER reopenings_never_change BEFORE UPDATE ON reopenings
+            BEGIN SELECT RAISE(ABORT, 'a reopening is never changed'); END;
+        CREATE TRIGGER reopenings_never_deleted BEFORE DELETE ON reopenings
+            BEGIN SELECT RAISE(ABORT, 'a reopening is never deleted'); END;
+        CREATE TRIGGER reconciliations_chain BEFORE INSERT ON reconciliations
+            WHEN NEW.number <= COALESCE((SELECT MAX(number) FROM reconciliations), 0)
+              OR NEW.previous_on != COALESCE(
+                    (SELECT current_on FROM reconciliations_in_force ORDER BY number DESC LIMIT 1),
+                    NEW.previous_on)
+            BEGIN SELECT RAISE(ABORT, 'a reconciliation must start at the last finalized current date, with the next number'); END;
+        CREATE TRIGGER reopen_only_the_latest BEFORE INSERT ON reopenings
+            WHEN NEW.number IS NOT (SELECT MAX(number) FROM reconciliations_in_force)
+            BEGIN SELECT RAISE(ABORT, 'only the latest finalized reconciliation in force can be reopened'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
