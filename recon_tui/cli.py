@@ -341,7 +341,7 @@ def cmd_finalize(args) -> int:
 def cmd_history(args) -> int:
     import getpass
 
-    from recon_tui.ledger.finalize import FinalizeError, history, recheck, reopen
+    from recon_tui.ledger.finalize import FinalizeError, first_previous_date, history, recheck, reopen
     from recon_tui.reporting import record_text, render_history
 
     config = _config(args)
@@ -351,8 +351,11 @@ def cmd_history(args) -> int:
             record = reopen(db, args.reopen, args.reason, user=getpass.getuser())
         except FinalizeError as exc:
             raise UsageError(f"history --reopen: {exc}") from None
+        start = first_previous_date(db)
+        follows = (f"the next reconciliation starts after {start}" if start else
+                   "no reconciliation is in force: the next one's previous date is entered")
         print(f"reopened reconciliation #{record.number} (after {record.previous_on} through {record.current_on}); "
-              f"the next reconciliation starts after {record.previous_on}")
+              f"{follows}")
         return 0
     records = history(db)
     if args.show is not None:
