@@ -199,3 +199,12 @@ def test_cli_finalize_history_show_and_reopen(tmp_path, capsys):
     assert "the next reconciliation starts after 2026-04-30" in capsys.readouterr().out
     assert main(["history", "--reopen", "1", "--reason", "wrong month", *common]) == 0
     assert "no reconciliation is in force: the next one's previous date is entered" in capsys.readouterr().out
+
+
+def test_the_stored_summary_is_the_finalized_one(db, config):
+    from recon_tui.ledger.finalize import stored_summary
+
+    record = close(db, config)
+    live = reconcile(db, config, APRIL, "accrual").summary
+    assert stored_summary(record) == live
+    stored_summary(record).check_identity()

@@ -207,3 +207,28 @@ def recheck(db: sqlite_utils.Database) -> list[Drift]:
             if (was.get(key) or [None])[0] != (now.get(key) or [None])[0])
         drifts.append(Drift(record.number, changes))
     return drifts
+
+
+def stored_summary(record: StoredRecord) -> "Summary":
+    """The §5 summary as it was finalized, rebuilt from the record's stored figures (never recomputed),
+    so the history shows a closed period exactly as it was signed off."""
+    from recon_tui.ledger.summary import BALANCE_LINES, BalanceLine, Line, Summary
+    from recon_tui.money import parse_cents
+
+    f = record.figures
+    payments = f["payments"]
+    period = Period(date.fromisoformat(record.previous_on), date.fromisoformat(record.current_on))
+    return Summary(
+        period=period,
+        income=tuple(Line(i["account"], i["account"], parse_cents(i["amount"])) for i in f["income"]),
+        expenses=(Line("bad_debt", "Bad Debt", parse_cents(f["expenses"]["bad_debt"])),
+                  Line("in_store_credit", "In-Store Credit", parse_cents(f["expenses"]["in_store_credit"]))),
+        payments=tuple(Line(m, PAYMENT_LABELS[m], parse_cents(payments[m])) for m in BANK_METHODS)
+        + (Line("refunds", "Refunds", parse_cents(payments["refunds"])),),
+        in_store_credit_payments=parse_cents(payments["in_store_credit"]),
+        balance_sheet=tuple(
+            BalanceLine(key, label, side,
+                        parse_cents(f["balance_sheet"][key]["current"]) - parse_cents(f["balance_sheet"][key]["change"]),
+                        parse_cents(f["balance_sheet"][key]["current"]))
+            for key, label, side in BALANCE_LINES),
+    )
