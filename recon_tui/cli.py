@@ -364,7 +364,7 @@ def cmd_history(args) -> int:
             raise UsageError(f"history --show: there is no reconciliation #{args.show}")
         _print(record_text(match[0], config.studio_name))
         return 0
-    drifts = {d.number: d for d in recheck(db)}
+    drifts = {d.number: d for d in recheck(db, config)}
     _print(render_history(records, drifts, args.format, config.studio_name))
     return 0
 

@@ -285,7 +285,7 @@ def history_rows(records, drifts: dict[int, object]) -> list[list[str]]:
     for r in records:
         status = "in force" if r.in_force else f"reopened {r.reopened_at[:10]}"
         if r.number in drifts:
-            status += f"; {len(drifts[r.number].changes)} source change(s) since"
+            status += "; sources changed since"
         rows.append([f"#{r.number}", r.method, r.previous_on, r.current_on, r.finalized_at[:16].replace("T", " "),
                      r.finalized_by, status, format_grouped(r.qb_difference)])
     return rows
@@ -299,7 +299,7 @@ def render_history(records, drifts: dict[int, object], fmt: str, studio: str) ->
             "reopened_at": r.reopened_at, "reopen_reason": r.reopen_reason,
             "qb_balance": format_cents(r.qb_balance), "qb_difference": format_cents(r.qb_difference),
             "figures": r.figures,
-            "source_changes": [c.describe() for c in drifts[r.number].changes] if r.number in drifts else [],
+            "source_changes": drifts[r.number].describe() if r.number in drifts else [],
         } for r in records], indent=2)
     headers = ["No.", "Method", "Previous", "Current", "Finalized (UTC)", "By", "Status", "QB difference"]
     if not records:
@@ -308,5 +308,5 @@ def render_history(records, drifts: dict[int, object], fmt: str, studio: str) ->
                   "markdown" if fmt == "markdown" else "text", text_columns=7)
     for number, drift in drifts.items():
         text += f"\n#{number}: source records dated in its period changed since it was finalized:\n"
-        text += "".join(f"  {c.describe()}\n" for c in drift.changes)
+        text += "".join(f"  {line}\n" for line in drift.describe())
     return text

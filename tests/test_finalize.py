@@ -57,8 +57,9 @@ def test_a_record_keeps_every_figure_as_finalized(db, config):
     assert record.gl_mapping["income_categories"] == {"sessions": "Session Fees", "prints": "Print Sales"}
     assert record.gl_mapping["gl_accounts"]["accounts_receivable"] == "Accounts Receivable"
     assert len(record.fingerprint) == 64 and record.in_force
-    # the first record's sources reach back to the beginning: order C was ordered in February
-    assert {"order:A", "order:B", "order:C", "payment:P4", "adjustment:J1"} <= set(record.sources)
+    # the records dated in the period (C: voided in April), each with its amount
+    assert set(record.sources) == {"order:A", "order:B", "order:C", "payment:P2", "payment:P3", "payment:P5",
+                                   "adjustment:J1"}
     assert record.sources["payment:P5"][1] == -15000
 
 
@@ -145,7 +146,7 @@ def test_reopen_only_the_latest_with_a_reason_and_numbers_go_on(db, config):
 
 def test_recheck_names_changed_records_and_by_how_much(db, config, tmp_path):
     close(db, config)
-    assert recheck(db) == []
+    assert recheck(db, config) == []
     edit = tmp_path / "edit"
     edit.mkdir()
     (edit / "payments.csv").write_text("payment_id,order_id,paid_on,method,amount\n"
@@ -153,11 +154,48 @@ def test_recheck_names_changed_records_and_by_how_much(db, config, tmp_path):
     (edit / "orders.csv").write_text("order_id,customer_id,ordered_on,built_on,completed_on,voided_on,sales_tax\n"
                                      "B,C2,2026-04-10,2026-05-02,,,6.40\n")
     import_dir(db, edit, config)
-    [drift] = recheck(db)
+    [drift] = recheck(db, config)
     assert drift.number == 1
-    described = [c.describe() for c in drift.changes]
-    assert described == ["order B edited (amount unchanged, 86.40)", "payment P3 changed by 5.00 (30.00 -> 35.00)",
-                         "payment P9 added (5.00)"]
+    assert drift.describe() == [
+        "order B edited (amount unchanged, 86.40)", "payment P3 changed by 5.00 (30.00 -> 35.00)",
+        "payment P9 added (5.00)",
+        # and by how much every figure of the period moved (B is WIP again at 2026-04-30 and holds 40.00)
+        "payments.cash: 0.00 -> 5.00", "payments.check: 30.00 -> 35.00", "payments.subtotal: 146.00 -> 156.00",
+        "balance_sheet.undeposited_funds.change: 146.00 -> 156.00",
+        "balance_sheet.undeposited_funds.current: 346.00 -> 356.00",
+        "balance_sheet.orders_wip.change: -300.00 -> -220.00", "balance_sheet.orders_wip.current: 0.00 -> 80.00",
+        "balance_sheet.orders_built.change: 80.00 -> 0.00", "balance_sheet.orders_built.current: 80.00 -> 0.00",
+        "balance_sheet.deposits.change: -20.00 -> -10.00", "balance_sheet.deposits.current: 30.00 -> 40.00",
+        "ar_aging_total: 56.40 -> 46.40", "deposit_reconciliation.deposits: 30.00 -> 40.00",
+        "deposit_reconciliation.outstanding: 56.40 -> 46.40"]
+
+
+def test_recheck_catches_an_older_record_that_moves_the_periods_figures(db, config, tmp_path):
+    close(db, config)
+    edit = tmp_path / "edit"
+    edit.mkdir()  # order C (completed 2026-03-01, before the period) gets 10.00 of tax
+    (edit / "orders.csv").write_text("order_id,customer_id,ordered_on,built_on,completed_on,voided_on,sales_tax\n"
+                                     "C,C3,2026-02-01,,2026-03-01,2026-04-15,10.00\n")
+    import_dir(db, edit, config)
+    [drift] = recheck(db, config)
+    lines = drift.describe()
+    # C was voided in the period, so it is one of its records; at 03-31 it was COMPLETED and owed its tax
+    assert lines == ["order C changed by 10.00 (150.00 -> 160.00)",
+                     "balance_sheet.accounts_receivable.change: 0.00 -> -10.00",
+                     "balance_sheet.sales_tax.change: 16.00 -> 6.00"]
+
+
+def test_recheck_catches_an_edit_before_the_period(db, config, tmp_path):
+    close(db, config)
+    edit = tmp_path / "edit"
+    edit.mkdir()  # P4 (2026-02-01, before the period) was really 140.00: Undeposited Funds moves
+    (edit / "payments.csv").write_text("payment_id,order_id,paid_on,method,amount\nP4,C,2026-02-01,eft,140.00\n")
+    import_dir(db, edit, config)
+    [drift] = recheck(db, config)
+    assert drift.changes == ()
+    assert drift.describe()[0] == "records dated before the period changed"
+    assert "balance_sheet.undeposited_funds.current: 346.00 -> 336.00" in drift.describe()
+    assert "balance_sheet.deposits.change: -20.00 -> -20.00" not in drift.describe()
 
 
 def test_cli_finalize_history_show_and_reopen(tmp_path, capsys):

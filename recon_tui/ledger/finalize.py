@@ -112,9 +112,8 @@ def finalize(db: sqlite_utils.Database, config: Config, request: FinalizeRequest
 
     rec = reconcile(db, config, request.period, request.method)
     counts = validate(db, request, today, rec)
-    first = records.latest_in_force(db) is None
-    period_sources = records.sources(db, None if first else request.period.previous.isoformat(),
-                                     request.period.current.isoformat())
+    period_sources = records.sources(db, request.period.previous.isoformat(), request.period.current.isoformat())
+    history_digest = records.history_digest(db, request.period.current.isoformat())
     number = records.next_number(db)
     stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
     records.insert(db, {
@@ -127,7 +126,7 @@ def finalize(db: sqlite_utils.Database, config: Config, request: FinalizeRequest
         "qb_balance": request.qb_balance, "qb_difference": rec.tie_out.studio_figure - request.qb_balance,
         "qb_note": request.qb_note.strip(), "diagnosis": request.diagnosis,
         "gl_mapping": {"gl_accounts": vars(config.gl_accounts), "income_categories": dict(config.income_categories)},
-        "fingerprint": records.fingerprint(period_sources), "sources": period_sources,
+        "fingerprint": records.fingerprint(period_sources, history_digest), "sources": period_sources,
     })
     return records.record(db, number)
 
@@ -189,23 +188,47 @@ class Drift:
     """A finalized record whose period's source records changed since."""
 
     number: int
-    changes: tuple[SourceChange, ...]
+    changes: tuple[SourceChange, ...]  # records dated in the period
+    figures: tuple[tuple[str, str, str], ...]  # (figure, as finalized, now) for every figure that moved
+
+    def describe(self) -> list[str]:
+        lines = [change.describe() for change in self.changes]
+        if not self.changes:
+            lines.append("records dated before the period changed")
+        lines += [f"{name}: {was} -> {now}" for name, was, now in self.figures]
+        return lines
 
 
-def recheck(db: sqlite_utils.Database) -> list[Drift]:
-    """Every record in force whose sources no longer match what was finalized."""
+def _leaves(value, path: str = "") -> dict[str, str]:
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in _leaves(item, f"{path}.{key}" if path else key).items()}
+    if isinstance(value, list):  # the income list: keyed by account
+        return {f"{path}.{item['account']}": item["amount"] for item in value}
+    return {path: str(value)}
+
+
+def recheck(db: sqlite_utils.Database, config: Config) -> list[Drift]:
+    """Every record in force whose sources no longer match what was finalized, with what moved."""
+    from recon_tui.reporting import report_json
+
     drifts = []
-    in_force = [r for r in records.all_records(db) if r.in_force]
-    for index, record in enumerate(in_force):
-        now = records.sources(db, None if index == 0 else record.previous_on, record.current_on)
-        if records.fingerprint(now) == record.fingerprint:
+    for record in records.all_records(db):
+        if not record.in_force:
+            continue
+        now = records.sources(db, record.previous_on, record.current_on)
+        if records.fingerprint(now, records.history_digest(db, record.current_on)) == record.fingerprint:
             continue
         was = record.sources
         changes = tuple(
             SourceChange(key, was[key][1] if key in was else None, now[key][1] if key in now else None)
             for key in sorted(set(was) | set(now))
             if (was.get(key) or [None])[0] != (now.get(key) or [None])[0])
-        drifts.append(Drift(record.number, changes))
+        period = Period(date.fromisoformat(record.previous_on), date.fromisoformat(record.current_on))
+        before, after = _leaves(record.figures), _leaves(report_json(reconcile(db, config, period, record.method)))
+        figures = tuple((key, before.get(key, "0.00"), after.get(key, "0.00"))
+                        for key in list(before) + [k for k in after if k not in before]
+                        if before.get(key, "0.00") != after.get(key, "0.00"))
+        drifts.append(Drift(record.number, changes, figures))
     return drifts
 
 

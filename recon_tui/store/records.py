@@ -2,8 +2,9 @@
 
 A record's *sources* are the source records dated inside its period, each read as of the
 period's current date (a date after it counts only as "later"), with a short digest and the
-amount it carries. The first record's period reaches back to the beginning, so a chain of
-records covers every source record dated on or before the last current date.
+amount it carries: they say which record changed, and by how much. The fingerprint adds a digest
+of every figure-bearing fact dated on or before the current date, so an edit to an older record
+that moves a figure of the period is caught too.
 """
 
 from __future__ import annotations
@@ -110,21 +111,24 @@ def _digest(*parts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def sources(db: sqlite_utils.Database, previous: str | None, current: str) -> dict[str, list]:
+_IN_PERIOD_ORDERS = " UNION ".join(
+    f"SELECT order_id FROM orders WHERE {col} > :p AND {col} <= :c"
+    for col in ("ordered_on", "built_on", "completed_on", "voided_on"))
+
+
+def sources(db: sqlite_utils.Database, previous: str, current: str) -> dict[str, list]:
     """``{"order:A": [digest, total], "payment:P1": [digest, amount], ...}`` for the period."""
-    after = previous or ""
-    params = {"p": after, "c": current}
+    params = {"p": previous, "c": current}
     out: dict[str, list] = {}
-    dated = " OR ".join(f"(o.{col} > :p AND o.{col} <= :c)" for col in ("ordered_on", "built_on", "completed_on", "voided_on"))
     masked = ", ".join(f"CASE WHEN o.{col} <= :c THEN o.{col} END" for col in ("built_on", "completed_on", "voided_on"))
     lines: dict[str, list] = {}
     for order_id, *line in db.execute(
-            f"SELECT l.order_id, l.line_no, l.category, l.description, l.amount FROM orders o "
-            f"JOIN order_lines l ON l.order_id = o.order_id WHERE {dated} ORDER BY l.order_id, l.line_no", params):
+            f"SELECT l.order_id, l.line_no, l.category, l.description, l.amount FROM ({_IN_PERIOD_ORDERS}) x "
+            "JOIN order_lines l ON l.order_id = x.order_id ORDER BY l.order_id, l.line_no", params):
         lines.setdefault(order_id, []).extend(line)
     for order_id, customer_id, ordered_on, built, completed, voided, tax, total in db.execute(
             f"SELECT o.order_id, o.customer_id, o.ordered_on, {masked}, o.sales_tax, o.subtotal + o.sales_tax "
-            f"FROM orders o WHERE {dated}", params):
+            f"FROM ({_IN_PERIOD_ORDERS}) x JOIN orders o ON o.order_id = x.order_id", params):
         out[f"order:{order_id}"] = [_digest(customer_id, ordered_on, built, completed, voided, tax,
                                             *lines.get(order_id, ())), total]
     for row in db.execute("SELECT payment_id, order_id, paid_on, method, amount, reference FROM payments "
@@ -136,6 +140,20 @@ def sources(db: sqlite_utils.Database, previous: str | None, current: str) -> di
     return out
 
 
-def fingerprint(period_sources: dict[str, list]) -> str:
+def history_digest(db: sqlite_utils.Database, current: str) -> str:
+    """A digest of every figure-bearing fact dated on or before ``current``: the per-day changes of
+    every total (store/derived.py) and the credit adjustments. Any edit to an older record that
+    moves a figure of the period changes it."""
+    digest = hashlib.sha256()
+    for sql in ("SELECT day, method, positive, negative FROM daily_payments WHERE day <= :c ORDER BY day, method",
+                "SELECT * FROM daily_orders WHERE day <= :c ORDER BY day",
+                "SELECT adjusted_on, SUM(amount) FROM credit_adjustments WHERE adjusted_on <= :c "
+                "GROUP BY adjusted_on ORDER BY adjusted_on"):
+        for row in db.execute(sql, {"c": current}):
+            digest.update("\x1f".join(map(str, row)).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def fingerprint(period_sources: dict[str, list], history: str) -> str:
     text = "\n".join(f"{key}:{digest}" for key, (digest, _) in sorted(period_sources.items()))
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(f"{history}\n{text}".encode()).hexdigest()
