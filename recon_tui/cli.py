@@ -330,7 +330,9 @@ def cmd_finalize(args) -> int:
             print(f"error: {problem}", file=sys.stderr)
         print("error: nothing was finalized", file=sys.stderr)
         return EXIT_INPUT
-    printed = _db_path(args, config).with_name(f"reconciliation-{record.number:04d}.txt")
+    from recon_tui.closing import printed_report_path
+
+    printed = printed_report_path(_db_path(args, config), record.number)
     printed.write_text(record_text(record, config.studio_name), encoding="utf-8")
     print(f"finalized reconciliation #{record.number} ({record.method}, after {record.previous_on} "
           f"through {record.current_on})")

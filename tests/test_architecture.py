@@ -6,7 +6,8 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "recon_tui"
-DOMAIN = ["config.py", "money.py", "store", "ledger", "quickbooks", "reporting.py", "demo.py"]
+DOMAIN = ["config.py", "money.py", "store", "ledger", "quickbooks", "reporting.py", "demo.py", "closing.py",
+          "service.py"]
 
 
 def imported_modules(path: Path) -> set[str]:

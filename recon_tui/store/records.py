@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,6 +53,14 @@ class StoredRecord:
     @property
     def in_force(self) -> bool:
         return self.reopened_at is None
+
+    @property
+    def previous(self) -> date:
+        return date.fromisoformat(self.previous_on)
+
+    @property
+    def current(self) -> date:
+        return date.fromisoformat(self.current_on)
 
 
 def _record(row: tuple) -> StoredRecord:
