@@ -17,7 +17,12 @@ from recon_tui.ledger.reports import AgingReport, DepositReconciliation, aging_r
 
 
 class ClosingService:
-    """Mixed into ReconService: expects ``config``, ``db_path``, ``today`` and ``connection()``."""
+    """Mixed into ReconService: expects ``config``, ``db_path``, ``today`` and ``connection()``.
+
+    ``user`` and ``clock`` say who finalizes and when; tests and snapshots fix them."""
+
+    user: str | None = None
+    clock = None  # () -> aware datetime; None: the real UTC time
 
     def last_finalized(self) -> StoredRecord | None:
         """The latest finalized reconciliation in force; the next one starts at its current date."""
@@ -65,14 +70,17 @@ class ClosingService:
         from recon_tui.reporting import record_text
 
         with self.connection() as db:
-            record = closing.finalize(db, self.config, request, today=self.today, user=user or getpass.getuser())
+            record = closing.finalize(db, self.config, request, today=self.today,
+                                      user=user or self.user or getpass.getuser(),
+                                      now=self.clock() if self.clock else None)
         printed = printed_report_path(self.db_path, record.number)
         printed.write_text(record_text(record, self.config.studio_name), encoding="utf-8")
         return record, printed
 
     def reopen(self, number: int, reason: str, user: str | None = None) -> StoredRecord:
         with self.connection() as db:
-            return closing.reopen(db, number, reason, user=user or getpass.getuser())
+            return closing.reopen(db, number, reason, user=user or self.user or getpass.getuser(),
+                                  now=self.clock() if self.clock else None)
 
 
 def printed_report_path(db_path: Path, number: int) -> Path:

@@ -12,26 +12,8 @@ from recon_tui.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
-# DOMAIN §12, verbatim
-EXPECTED = json.loads("""
-{"method": "accrual", "previous_date": "2026-03-31", "current_date": "2026-04-30",
- "income": [{"account": "Session Fees", "amount": "-50.00"}, {"account": "Print Sales", "amount": "200.00"}],
- "income_total": "150.00",
- "expenses": {"bad_debt": "0.00", "in_store_credit": "25.00", "total": "25.00"},
- "payments": {"cash": "0.00", "check": "30.00", "eft": "0.00", "credit_card": "266.00", "other": "0.00",
-              "refunds": "-150.00", "subtotal": "146.00", "in_store_credit": "0.00"},
- "balance_sheet": {"undeposited_funds": {"change": "146.00", "current": "346.00"},
-                   "accounts_receivable": {"change": "0.00", "current": "0.00"},
-                   "orders_wip": {"change": "-300.00", "current": "0.00"},
-                   "orders_built": {"change": "80.00", "current": "80.00"},
-                   "in_store_credit": {"change": "25.00", "current": "25.00"},
-                   "deposits": {"change": "-20.00", "current": "30.00"},
-                   "orders_not_complete": {"change": "-220.00", "current": "80.00"},
-                   "sales_tax": {"change": "16.00", "current": "16.00"}},
- "ar_aging_total": "56.40",
- "deposit_reconciliation": {"deposits": "30.00", "outstanding": "56.40"},
- "tie_out": {"gl_account": "Accounts Receivable", "studio_figure": "0.00"}}
-""")
+# DOMAIN §12's JSON, verbatim (tests/fixtures/worked_example_report.json)
+EXPECTED = json.loads((FIXTURES / "worked_example_report.json").read_text())
 
 PERIOD = ["--previous", "2026-03-31", "--current", "2026-04-30"]
 
