@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
         "Close a portrait studio's books each period: the studio's orders and payments reconciled "
         "and tied out to QuickBooks Desktop."))
     parser.add_argument("--version", action="version", version=f"recon-tui {__version__}")
-    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _common(parser)  # with no command: the reconciliation app on this database
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                                 description="With no command, recon-tui opens the reconciliation app (a terminal UI).")
 
     imp = subs.add_parser("import", help="import the order system's CSV files (all-or-nothing)",
                           description="Import customers.csv, orders.csv, order_lines.csv, payments.csv and "
@@ -148,8 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            parser.print_help()
-            return 0
+            return cmd_app(args)
         return COMMANDS[args.command](args)
     except UsageError as exc:
         return _fail(str(exc), EXIT_INPUT)
@@ -203,6 +204,18 @@ def _open(args, config: Config):
 
 
 # -- commands ---------------------------------------------------------------------------------------
+
+def cmd_app(args) -> int:
+    """The terminal UI on the studio's database (checked first, so a bad one is a one-line error)."""
+    config = _config(args)
+    _open(args, config).close()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("recon-tui: the app needs a terminal (for scripts use the commands: see --help)")
+    from recon_tui.tui import run
+
+    run(config, _db_path(args, config))
+    return 0
+
 
 def cmd_import(args) -> int:
     from recon_tui.store import open_store

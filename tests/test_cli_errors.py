@@ -265,9 +265,15 @@ def test_help(capsys, command):
         assert "--format" in out and "--db" in out and "--config" in out
 
 
-def test_no_command_prints_help(capsys):
-    code, out, err = run(capsys)
-    assert code == 0 and out.startswith("usage: recon-tui") and err == ""
+def test_no_command_opens_the_app_only_on_a_terminal(capsys, worked_db):
+    code, out, err = run(capsys, "--db", worked_db, "--config", WORKED_CFG)  # pytest's stdin is no terminal
+    assert_one_line_error(code, out, err, "the app needs a terminal")
+    assert code == 2
+
+
+def test_no_command_on_a_missing_database_fails_before_the_app(capsys, tmp_path):
+    code, out, err = run(capsys, "--db", tmp_path / "none.db", "--config", WORKED_CFG)
+    assert_one_line_error(code, out, err, str(tmp_path / "none.db"), "not found")
 
 
 def test_errors_in_a_real_process_are_one_line_without_traceback(tmp_path):
