@@ -72,8 +72,8 @@ def million_payments(db: Path, folder: Path, count: int = 1_000_000) -> None:
         out.writerow(["payment_id", "order_id", "paid_on", "method", "amount", "reference"])
         methods = ("cash", "check", "eft", "credit_card", "other")
         for n in range(count):
-            order_id, ordered_on = orders[n % len(orders)]
-            sign = "-" if n % 2 else ""  # pairs of a charge and its refund keep every balance as it was
+            order_id, ordered_on = orders[(n // 2) % len(orders)]
+            sign = "-" if n % 2 else ""  # a charge and its refund on one order: every balance stays as it was
             out.writerow([f"BENCH{n:07d}", order_id, ordered_on, methods[(n // 2) % 5], f"{sign}1.00", ""])
 
 
