@@ -1,0 +1,184 @@
+"""What the screens may ask of the studio's books, and nothing more.
+
+The terminal UI runs every call here in a worker thread. SQLite connections must not be shared
+between threads, so each call opens its own connection and closes it when done (opening one
+costs well under a millisecond next to the queries). Nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Iterator
+
+from recon_tui.config import Config
+from recon_tui.ledger import Period, Reconciliation, reconcile
+from recon_tui.ledger.period import Status, status_at
+from recon_tui.ledger.summary import Summary, summarize
+from recon_tui.store import orders as order_sql
+from recon_tui.store.drilldown import BANK_METHODS, DrillRow, drilldown
+from recon_tui.store.queries import payment_totals
+from recon_tui.store.schema import open_store
+
+METHOD_LABELS = {"cash": "Cash", "check": "Check", "eft": "EFT", "credit_card": "Credit Cards", "other": "Other"}
+
+
+@dataclass(frozen=True)
+class CountLine:
+    """A bank method's net receipts in the period (refunds included): what the count must match."""
+
+    method: str
+    label: str
+    system: int
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    line_no: int
+    category: str
+    description: str
+    amount: int
+
+
+@dataclass(frozen=True)
+class OrderPayment:
+    payment_id: str
+    paid_on: date
+    method: str
+    amount: int
+    reference: str
+
+
+@dataclass(frozen=True)
+class OrderDetail:
+    """An order as of a date: DOMAIN §4's status, paid and balance."""
+
+    order_id: str
+    customer: str
+    ordered_on: date
+    built_on: date | None
+    completed_on: date | None
+    voided_on: date | None
+    sales_tax: int
+    lines: tuple[OrderLine, ...]
+    payments: tuple[OrderPayment, ...]  # every payment, also those after as_of
+    as_of: date
+    status: Status | None
+
+    @property
+    def subtotal(self) -> int:
+        return sum(line.amount for line in self.lines)
+
+    @property
+    def total(self) -> int:
+        return self.subtotal + self.sales_tax
+
+    @property
+    def paid(self) -> int:
+        return sum(p.amount for p in self.payments if p.paid_on <= self.as_of)
+
+    @property
+    def balance(self) -> int:
+        return (0 if self.status is Status.VOIDED else self.total) - self.paid
+
+
+class DrillSource:
+    """The records behind one figure; every call reads on a fresh connection (any thread)."""
+
+    def __init__(self, service: ReconService, period: Period, section: str, key: str, column: str) -> None:
+        self._service, self._args = service, (period, section, key, column)
+
+    @contextmanager
+    def _drill(self):
+        with self._service.connection() as db:
+            yield drilldown(db, self._service.config, *self._args)
+
+    def count(self) -> int:
+        with self._drill() as d:
+            return d.count()
+
+    def total(self) -> int:
+        with self._drill() as d:
+            return d.total()
+
+    def page(self, offset: int, limit: int) -> list[DrillRow]:
+        with self._drill() as d:
+            return d.page(offset, limit)
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+class ReconService:
+    """The studio's books as the reconciliation wizard sees them, for one config and database."""
+
+    def __init__(self, config: Config, db_path: Path, today: date) -> None:
+        self.config, self.db_path, self.today = config, Path(db_path), today
+
+    @property
+    def studio_name(self) -> str:
+        return self.config.studio_name
+
+    @property
+    def default_method(self) -> str:
+        return self.config.accounting_method
+
+    @contextmanager
+    def connection(self) -> Iterator:
+        db = open_store(self.db_path)
+        try:
+            yield db
+        finally:
+            db.conn.close()
+
+    def check(self) -> None:
+        """Raises StoreError when the database cannot be used (missing, corrupt, newer)."""
+        with self.connection():
+            pass
+
+    def last_finalized(self):
+        """The latest finalized reconciliation (with ``.current``), or None when there is none.
+
+        Finalized records are not stored yet, so there is never one: every first reconciliation
+        starts from a previous date the user enters (DOMAIN §10).
+        """
+        return None
+
+    def reconcile(self, period: Period, method: str) -> Reconciliation:
+        with self.connection() as db:
+            return reconcile(db, self.config, period, method)
+
+    def summary(self, period: Period) -> Summary:
+        """The §5 figures alone: what the review shows (the reports of §6-7 take longer)."""
+        with self.connection() as db:
+            return summarize(db, self.config, period)
+
+    def count_lines(self, period: Period) -> tuple[CountLine, ...]:
+        with self.connection() as db:
+            totals = payment_totals(db, period.previous.isoformat(), period.current.isoformat())
+        return tuple(CountLine(m, METHOD_LABELS[m], totals.net(m)) for m in BANK_METHODS)
+
+    def drilldown(self, period: Period, section: str, key: str, column: str = "amount") -> DrillSource:
+        source = DrillSource(self, period, section, key, column)
+        with source._drill():  # an unknown figure fails here, not on the first page
+            pass
+        return source
+
+    def order_of_payment(self, payment_id: str) -> str | None:
+        with self.connection() as db:
+            return order_sql.order_of_payment(db, payment_id)
+
+    def order_detail(self, order_id: str, as_of: date) -> OrderDetail | None:
+        with self.connection() as db:
+            row = order_sql.order_row(db, order_id)
+            if row is None:
+                return None
+            lines = tuple(OrderLine(*line) for line in order_sql.order_lines(db, order_id))
+            pays = tuple(OrderPayment(pid, date.fromisoformat(on), method, amount, ref)
+                         for pid, on, method, amount, ref in order_sql.order_payments(db, order_id))
+        oid, customer, ordered, built, completed, voided, tax = row
+        dates = [_day(d) for d in (ordered, built, completed, voided)]
+        return OrderDetail(oid, customer, *dates, tax, lines, pays, as_of, status_at(as_of, *dates))

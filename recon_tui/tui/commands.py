@@ -1,0 +1,28 @@
+"""Command palette entries: jump back to any step already visited, or open the help."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class StepCommands(Provider):
+    def _commands(self) -> list[tuple[str, str, object]]:
+        app = self.app
+        commands = [(f"Go to step: {step.STEP}", f"Back to step {i + 1} (entries are kept)",
+                     partial(app.go_back_to, step))
+                    for i, step in enumerate(app.wizard_steps()) if step is not app.screen]
+        commands.append(("Help: every key", "List the keys of every screen", app.action_help))
+        return commands
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

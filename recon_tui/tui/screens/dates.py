@@ -1,0 +1,107 @@
+"""Step 2: the period (previous, current]; checked as you type, so a bad period never gets further."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Input, Label, Static
+
+from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.widgets.fields import DateField
+from recon_tui.tui.wizard import check_dates
+
+
+def default_previous(today: date) -> date:
+    """The last day of the month before today's: a month-end close is the common case."""
+    return today.replace(day=1) - timedelta(days=1)
+
+
+class DatesScreen(StepScreen):
+    STEP = "Dates"
+    SUB_TITLE = "Step 2 of 4 · Dates"
+    BINDINGS = [Binding("ctrl+n", "next", "Next", id="next", tooltip="Count the money for this period")]
+
+    def compose(self) -> ComposeResult:
+        wizard, today = self.app.wizard, self.app.today
+        wizard.previous = wizard.previous or default_previous(today).isoformat()
+        wizard.current = wizard.current or today.isoformat()
+        yield from self.compose_header()
+        with Vertical(id="dates", classes="step"):
+            yield Static(f"Period to reconcile ({wizard.method} method). Today is {today}.", classes="title")
+            with Horizontal(classes="date-row"):
+                yield Label("Previous date (after)", classes="date-label")
+                yield DateField(wizard.previous, placeholder="YYYY-MM-DD", id="previous", max_length=10)
+            yield Static("", id="previous-error", classes="error", markup=False)
+            with Horizontal(classes="date-row"):
+                yield Label("Current date (through)", classes="date-label")
+                yield DateField(wizard.current, placeholder="YYYY-MM-DD", id="current", max_length=10)
+            yield Static("", id="current-error", classes="error", markup=False)
+            yield Static("", id="period", classes="hint", markup=False)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#current" if self.query_one("#previous").disabled else "#previous").focus()
+        self.validate()
+        self.load_last_finalized()
+
+    @work(thread=True, exclusive=True, group="dates")
+    def load_last_finalized(self) -> None:
+        last = self.app.service.last_finalized()
+        if last is not None:
+            self.app.call_from_thread(self._lock_previous, last.current)
+
+    def _lock_previous(self, previous: date) -> None:
+        """DOMAIN §10: a later reconciliation starts exactly where the last finalized one ended."""
+        field = self.query_one("#previous", DateField)
+        field.value = previous.isoformat()
+        field.disabled = True
+        self.query_one("#previous-error", Static).update("Starts where the last finalized reconciliation ended")
+        self.query_one("#current").focus()
+
+    def validate(self) -> bool:
+        wizard = self.app.wizard
+        check = check_dates(wizard.previous, wizard.current, self.app.today)
+        locked = self.query_one("#previous", DateField).disabled
+        if not locked:
+            self.query_one("#previous-error", Static).update(check.previous_error)
+        self.query_one("#current-error", Static).update(check.current_error)
+        self.query_one("#previous").set_class(bool(check.previous_error), "-invalid")
+        self.query_one("#current").set_class(bool(check.current_error), "-invalid")
+        period = check.period
+        text = (f"Period: after {period.previous} through {period.current} "
+                f"({(period.current - period.previous).days} days). Enter continues." if period
+                else "Fix the dates to continue.")
+        self.query_one("#period", Static).update(text)
+        if (period is not None) != getattr(self, "_valid", None):  # the footer redraws only on a change
+            self._valid = period is not None
+            self.refresh_bindings()
+        return period is not None
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        setattr(self.app.wizard, event.input.id, event.value)
+        self.validate()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_next()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return self.app.wizard.period(self.app.today) is not None or None
+        return super().check_action(action, parameters)
+
+    def action_next(self) -> None:
+        from recon_tui.tui.screens.count import CountScreen
+
+        if not self.validate():
+            wizard = self.app.wizard
+            check = check_dates(wizard.previous, wizard.current, self.app.today)
+            bad = self.query_one("#previous" if check.previous_error else "#current")
+            if not bad.disabled:
+                bad.focus()
+            return
+        self.app.push_screen(CountScreen())

@@ -1,0 +1,161 @@
+"""Step 6: finalize — notes, a confirmation that says what will be locked, then the record (DOMAIN §10).
+
+The record is written in one transaction by a worker; the screen then shows its number and the
+path of the printed report saved beside the database.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from recon_tui.ledger import Reconciliation
+from recon_tui.ledger.finalize import FinalizeError, FinalizeRequest
+from recon_tui.money import format_grouped, parse_cents
+from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+
+
+def build_request(wizard, rec: Reconciliation) -> FinalizeRequest:
+    """The wizard's entries as a request (the earlier steps only let valid entries through)."""
+    return FinalizeRequest(
+        method=wizard.method, period=rec.period,
+        counted={m: parse_cents(text) for m, text in wizard.counted.items() if text.strip()},
+        count_notes={m: note for m, note in wizard.notes.items() if note.strip()},
+        qb_balance=parse_cents(wizard.qb_balance), qb_note=wizard.qb_note, notes=wizard.final_notes)
+
+
+def locked_text(request: FinalizeRequest, rec: Reconciliation, number: int | None = None) -> str:
+    t = rec.tie_out
+    difference = t.studio_figure - request.qb_balance
+    which = f"Reconciliation #{number}" if number else "This reconciliation"
+    return "\n".join([
+        f"{which} ({request.method}), after {request.period.previous} through {request.period.current}",
+        f"Income {format_grouped(rec.summary.income_total)} · Expenses {format_grouped(rec.summary.expense_total)}"
+        f" · Payments {format_grouped(rec.summary.payments_subtotal)}",
+        f"{t.gl_account}: studio {format_grouped(t.studio_figure)}, QuickBooks {format_grouped(request.qb_balance)}, "
+        f"difference {format_grouped(difference)}",
+        f"The next reconciliation will start after {request.period.current}.",
+    ])
+
+
+class ConfirmFinalize(ModalScreen[bool]):
+    """Says exactly what will be locked; Enter/y finalizes, Esc/n does not."""
+
+    BINDINGS = [Binding("y,enter", "answer(True)", "Finalize", id="yes"),
+                Binding("n,escape", "answer(False)", "Cancel", id="no")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Finalize and lock?", classes="title")
+            yield Static(self.text, markup=False)
+            yield Static("Once finalized, the record and its figures, counts and notes can never be changed "
+                         "or deleted; only the latest can be reopened, with a reason.", classes="hint", markup=False)
+            yield Static("y / Enter: finalize    n / Esc: go back", classes="hint", markup=False)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class FinalizeScreen(StepScreen):
+    STEP = "Finalize"
+    SUB_TITLE = "Step 6 of 6 · Finalize"
+    BINDINGS = [
+        Binding("ctrl+f", "finalize", "Finalize…", id="finalize", tooltip="Lock this reconciliation"),
+        Binding("ctrl+n", "new", "New reconciliation", id="new", tooltip="Start the next period"),
+    ]
+
+    def __init__(self, rec: Reconciliation) -> None:
+        super().__init__()
+        self.rec = rec
+        self.done = False
+
+    def compose(self) -> ComposeResult:
+        wizard = self.app.wizard
+        yield from self.compose_header()
+        yield Breadcrumb(("Review", "Tie-out", "Finalize"))
+        with Vertical(id="finalize", classes="step"):
+            yield Static("", id="final-summary", markup=False)
+            yield Static("Notes kept with the record:", classes="prompt")
+            yield Input(wizard.final_notes, placeholder="e.g. April close; deposit slip 118 filed",
+                        id="final-notes", compact=True)
+            yield Static("Ctrl+F finalizes (after a confirmation).", id="final-status", classes="hint",
+                         markup=False)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#final-summary", Static).update(self.summary_text())
+        self.query_one("#final-notes", Input).focus()
+
+    def summary_text(self) -> str:
+        request = build_request(self.app.wizard, self.rec)
+        counted = ", ".join(f"{m} {format_grouped(c)}" for m, c in request.counted.items()) or "nothing"
+        explained = f" (notes on {', '.join(request.count_notes)})" if request.count_notes else ""
+        return f"{locked_text(request, self.rec)}\nCounted: {counted}{explained}"
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.app.wizard.final_notes = event.value
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_finalize()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "finalize":
+            return not self.done
+        if action == "new":
+            return self.done
+        if action == "back":
+            return not self.done and super().check_action(action, parameters)
+        return super().check_action(action, parameters)
+
+    def action_finalize(self) -> None:
+        if self.done:
+            return
+        self.prepare()
+
+    @work(thread=True, exclusive=True, group="finalize")
+    def prepare(self) -> None:
+        request = build_request(self.app.wizard, self.rec)
+        problems = self.app.service.finalize_problems(request)
+        number = max((r.number for r in self.app.service.history()), default=0) + 1
+        self.app.call_from_thread(self._confirm, request, problems, number)
+
+    def _confirm(self, request: FinalizeRequest, problems: list[str], number: int) -> None:
+        if problems:
+            self._status("Cannot finalize: " + "; ".join(problems), error=True)
+            return
+        self.app.push_screen(ConfirmFinalize(locked_text(request, self.rec, number)),
+                             lambda yes: self.write(request) if yes else None)
+
+    @work(thread=True, exclusive=True, group="finalize")
+    def write(self, request: FinalizeRequest) -> None:
+        try:
+            record, printed = self.app.service.finalize(request)
+        except FinalizeError as exc:
+            self.app.call_from_thread(self._status, "Cannot finalize: " + "; ".join(exc.problems), True)
+            return
+        self.app.call_from_thread(self._done, record.number, str(printed))
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#final-status", Static)
+        status.update(text)
+        status.set_class(error, "error")
+
+    def _done(self, number: int, printed: str) -> None:
+        self.done = True
+        self.app.wizard.started = False  # nothing left to lose: quitting no longer asks
+        self.query_one("#final-notes", Input).disabled = True
+        self._status(f"Finalized reconciliation #{number}.\nPrinted report: {printed}")
+        self.query_one("#final-status", Static).set_class(True, "ok")
+        self.refresh_bindings()
+
+    def action_new(self) -> None:
+        self.app.start_over()

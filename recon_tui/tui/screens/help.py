@@ -1,0 +1,61 @@
+"""Every key of every screen, read from the bindings themselves so the list cannot go stale."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Label
+
+
+def _sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    from recon_tui.tui.app import ReconApp
+    from recon_tui.tui.screens.base import ReconScreen
+    from recon_tui.tui.screens.confirm import ConfirmQuit
+    from recon_tui.tui.screens.count import CountScreen
+    from recon_tui.tui.screens.dates import DatesScreen
+    from recon_tui.tui.widgets.fields import CountField, DateField, MethodList
+    from recon_tui.tui.widgets.figures import FigureTable
+    from recon_tui.tui.widgets.records import RecordTable
+
+    def keys(*owners) -> list[tuple[str, str]]:
+        found = []
+        for owner in owners:
+            for b in owner.BINDINGS:
+                if isinstance(b, Binding) and b.description:
+                    found.append((b.key_display or b.key.split(",")[0], b.description))
+        return found
+
+    return [
+        ("Everywhere", keys(ReconApp, ReconScreen) + [("ctrl+p", "Command palette: go back to a step, help"),
+                                                 ("tab / shift+tab", "Next / previous field or table")]),
+        ("Start", keys(MethodList) + [("↑ ↓", "Choose Accrual or Cash")]),
+        ("Dates", keys(DateField, DatesScreen)),
+        ("Count", keys(CountField, CountScreen)),
+        ("Review", keys(FigureTable) + [("↑ ↓ ← →", "Move within a table (← → picks Change or Current)")]),
+        ("Drill-down", keys(RecordTable) + [("pgup / pgdn", "Page through the records")]),
+        ("Quit?", keys(ConfirmQuit)),
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,f1,question_mark", "close", "Close", id="close_help")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help", classes="dialog"):
+            yield Label("Keys", classes="section-title")
+            yield DataTable(id="help-keys", cursor_type="row", show_header=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Where", "Key", "Does")
+        for where, keys in _sections():
+            for i, (key, does) in enumerate(keys):
+                table.add_row(Text(where if i == 0 else "", style="bold"), key, does)
+        table.focus()
+
+    def action_close(self) -> None:
+        self.dismiss()

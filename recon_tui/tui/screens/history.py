@@ -1,0 +1,208 @@
+"""Finalized reconciliations: the list, one record read-only from its stored figures, reopening.
+
+Every record in force is re-checked against the source records (in a worker): when records dated in
+its period changed since it was finalized, the list says so and the record says which and by how much.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label, Static
+
+from recon_tui.ledger.finalize import Drift, FinalizeError, StoredRecord, stored_summary
+from recon_tui.money import format_grouped
+from recon_tui.tui.screens.base import ReconScreen
+from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+from recon_tui.tui.widgets.figures import FigureTable
+
+
+class HistoryScreen(ReconScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="open", tooltip="The record as finalized (read-only)"),
+        Binding("r", "reopen", "Reopen…", id="reopen", tooltip="Reopen the latest reconciliation, with a reason"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[StoredRecord] = []
+        self.drifts: dict[int, Drift] = {}
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_header()
+        yield Breadcrumb(("History",))
+        table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        table.loading = True
+        yield table
+        yield Static("", id="history-status", classes="hint", markup=False)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#history", DataTable).focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="history")
+    def load(self) -> None:
+        records = self.app.service.history()
+        self.app.call_from_thread(self._show, records, {})
+        if any(r.in_force for r in records):
+            drifts = self.app.service.recheck()  # slower: re-reads each period's records
+            self.app.call_from_thread(self._show, records, drifts)
+
+    def _show(self, records: list[StoredRecord], drifts: dict[int, Drift]) -> None:
+        self.records, self.drifts = records, drifts
+        table = self.query_one("#history", DataTable)
+        row = table.cursor_row
+        table.clear(columns=True)
+        for label in ("No.", "Method", "Previous", "Current", "Finalized (UTC)", "By", "Status"):
+            table.add_column(label)
+        table.add_column(Text("QB diff.", justify="right"))
+        for r in records:
+            status = "in force" if r.in_force else f"reopened {r.reopened_at[:10]}"
+            if r.number in drifts:
+                status = Text(status + "; sources changed", style="bold")
+            table.add_row(f"#{r.number}", r.method, r.previous_on, r.current_on,
+                          r.finalized_at[:16].replace("T", " "), r.finalized_by, status,
+                          Text(format_grouped(r.qb_difference), justify="right"))
+        table.loading = False
+        if records:
+            table.move_cursor(row=min(row, len(records) - 1))
+        message = "No finalized reconciliation yet." if not records else (
+            f"{len(drifts)} record(s) whose sources changed since they were finalized." if drifts else
+            "Every record in force still matches its source records." if any(r.in_force for r in records) else "")
+        self.query_one("#history-status", Static).update(message)
+        self.refresh_bindings()
+
+    def selected(self) -> StoredRecord | None:
+        if not self.records:
+            return None
+        return self.records[self.query_one("#history", DataTable).cursor_row]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            return self.selected() is not None
+        if action == "reopen":
+            latest = next((r for r in reversed(self.records) if r.in_force), None)
+            return latest is not None and self.selected() is latest
+        return super().check_action(action, parameters)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self.app.push_screen(RecordScreen(record, self.drifts.get(record.number)))
+
+    def action_reopen(self) -> None:
+        record = self.selected()
+        if record is not None and self.check_action("reopen", ()):
+            self.app.push_screen(ReopenDialog(record), self._reopened)
+
+    def _reopened(self, reason: str | None) -> None:
+        if reason:
+            self.reopen(self.selected().number, reason)
+
+    @work(thread=True, exclusive=True, group="history")
+    def reopen(self, number: int, reason: str) -> None:
+        try:
+            self.app.service.reopen(number, reason)
+        except FinalizeError as exc:
+            self.app.call_from_thread(self.query_one("#history-status", Static).update, str(exc))
+            return
+        self.app.call_from_thread(self.load)
+
+
+class ReopenDialog(ModalScreen[str | None]):
+    """Asks why; an empty reason is not accepted (DOMAIN §10)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+
+    def __init__(self, record: StoredRecord) -> None:
+        super().__init__()
+        self.record = record
+
+    def compose(self) -> ComposeResult:
+        r = self.record
+        with Vertical(classes="dialog"):
+            yield Static(f"Reopen reconciliation #{r.number}?", classes="title")
+            yield Static(f"It stays on file, marked reopened; the next reconciliation starts again after "
+                         f"{r.previous_on}.", markup=False)
+            yield Label("Reason (required), Enter to reopen, Esc to cancel:")
+            yield Input(placeholder="e.g. late refund found", id="reason")
+            yield Static("", id="reason-error", classes="error", markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if not event.value.strip():
+            self.query_one("#reason-error", Static).update("A reason is required.")
+            return
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RecordScreen(ReconScreen):
+    """One finalized record, read-only: the review tables from the stored figures, counts, tie-out."""
+
+    def __init__(self, record: StoredRecord, drift: Drift | None) -> None:
+        super().__init__()
+        self.record, self.drift = record, drift
+
+    def compose(self) -> ComposeResult:
+        r = self.record
+        yield from self.compose_header()
+        yield Breadcrumb(("History", f"#{r.number}"))
+        state = "in force" if r.in_force else f"REOPENED {r.reopened_at} by {r.reopened_by}: {r.reopen_reason}"
+        yield Static(f"#{r.number} · {r.method.title()} method · after {r.previous_on} through {r.current_on} · "
+                     f"finalized {r.finalized_at[:16].replace('T', ' ')} UTC by {r.finalized_by} · {state}",
+                     id="context", markup=False)
+        with VerticalScroll(id="record"):
+            for section, title in (("income", "Income Summary"), ("expenses", "Expense Summary"),
+                                   ("payments", "Payments Received"), ("balance_sheet", "Balance Sheet")):
+                yield Label(title, classes="section-title")
+                yield FigureTable(title, id=f"table-{section}",
+                                  cursor_type="cell" if section == "balance_sheet" else "row")
+            yield Label("Money counted", classes="section-title")
+            yield Static(self.counts_text(), markup=False)
+            yield Label("Tie-out", classes="section-title")
+            yield Static(self.tie_text(), markup=False)
+            if self.drift is not None:
+                yield Label("Changed since it was finalized", classes="section-title")
+                yield Static("\n".join(self.drift.describe()), classes="error", markup=False)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        from recon_tui.tui.screens.review import ReviewScreen
+
+        s = stored_summary(self.record)
+        fill = ReviewScreen.fill_tables(self, s)
+        for table in fill:
+            table.figures.clear()  # read-only: the stored figures, no drill-down into today's records
+            table.refresh_bindings()
+        self.query_one("#table-income", FigureTable).focus()
+
+    def counts_text(self) -> str:
+        lines = []
+        for c in self.record.counts:
+            note = f"  ({c['note']})" if c["note"] else ""
+            lines.append(f"{c['method']:<12}{format_grouped(c['system']):>14}{format_grouped(c['counted']):>14}"
+                         f"{format_grouped(c['difference']):>12}{note}")
+        return f"{'':<12}{'System':>14}{'Counted':>14}{'Difference':>12}\n" + "\n".join(lines)
+
+    def tie_text(self) -> str:
+        r, f = self.record, self.record.figures
+        lines = [f"Studio figure ({f['tie_out']['gl_account']}): {f['tie_out']['studio_figure']}",
+                 f"QuickBooks balance: {format_grouped(r.qb_balance)} · difference {format_grouped(r.qb_difference)}"]
+        if r.qb_note:
+            lines.append(f"Note: {r.qb_note}")
+        if r.notes:
+            lines.append(f"Notes: {r.notes}")
+        return "\n".join(lines)

@@ -1,0 +1,123 @@
+"""Step 4: the four tables of DOMAIN §5 for the period, with the balance identity shown as passed.
+
+Tab/Shift-Tab move between tables, arrows within; Enter drills into the highlighted figure (on the
+Balance Sheet the highlighted column, Change or Current, decides which records).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.widgets import Label, Static
+
+from recon_tui.ledger.summary import Summary
+from recon_tui.money import format_grouped
+from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+from recon_tui.tui.widgets.figures import Figure, FigureTable, money
+
+TABLES = (("income", "Income Summary"), ("expenses", "Expense Summary"),
+          ("payments", "Payments Received"), ("balance_sheet", "Balance Sheet"))
+WIDE = 110  # columns from which the four tables sit two by two
+
+
+def identity_text(s: Summary) -> str:
+    assets, liabilities = s.side_change("asset"), s.side_change("liability")
+    g = format_grouped
+    return (f"Identity OK: Change(assets) − Change(liabilities) = Income − Expenses\n"
+            f"{g(assets)} − ({g(liabilities)}) = {g(assets - liabilities)} = "
+            f"{g(s.income_total)} − {g(s.expense_total)}")
+
+
+class ReviewScreen(StepScreen):
+    STEP = "Review"
+    SUB_TITLE = "Step 4 of 4 · Review"
+
+    def compose(self) -> ComposeResult:
+        wizard = self.app.wizard
+        self.period = wizard.period(self.app.today)
+        yield from self.compose_header()
+        yield Breadcrumb(("Review",))
+        yield Static(f"{wizard.method.title()} method · after {self.period.previous} through "
+                     f"{self.period.current}", id="context", markup=False)
+        with Vertical(id="tables"):
+            for section, title in TABLES:
+                with Vertical(classes="section", id=f"section-{section}"):
+                    yield Label(title, classes="section-title")
+                    table = FigureTable(title, id=f"table-{section}",
+                                        cursor_type="cell" if section == "balance_sheet" else "row")
+                    table.loading = True
+                    yield table
+        yield Static("Checking the balance identity…", id="identity", markup=False)
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        self.load_summary()
+
+    def on_resize(self, event: Resize) -> None:
+        self.query_one("#tables").set_class(event.size.width >= WIDE, "wide")
+
+    @work(thread=True, exclusive=True, group="review")
+    def load_summary(self) -> None:
+        summary = self.app.service.summary(self.period)
+        self.app.call_from_thread(self._show, summary)
+
+    def _show(self, s: Summary) -> None:
+        t = {section: self.query_one(f"#table-{section}", FigureTable) for section, _ in TABLES}
+        rows = [(line.label, Figure("income", line.key, "amount", line.label, line.amount)) for line in s.income]
+        self._fill(t["income"], ["Account", "Amount"],
+                   (rows or [("(no income this period)", 0)]) + [("Total Income", s.income_total)])
+        self._fill(t["expenses"], ["Expense", "Amount"],
+                   [(line.label, Figure("expenses", line.key, "amount", line.label, line.amount)) for line in s.expenses]
+                   + [("Total Expenses", s.expense_total)])
+        payments = [(line.label, Figure("payments", line.key, "amount", line.label, line.amount)) for line in s.payments]
+        payments += [("SubTotal", Figure("payments", "subtotal", "amount", "SubTotal", s.payments_subtotal)),
+                     ("In-Store Credit", Figure("payments", "in_store_credit", "amount", "In-Store Credit",
+                                                s.in_store_credit_payments))]
+        self._fill(t["payments"], ["Method", "Amount"], payments)
+        self._fill_sheet(t["balance_sheet"], s)
+        self.query_one("#identity", Static).update(identity_text(s))
+        for table in t.values():
+            table.loading = False
+            table.refresh_bindings()
+        if self.focused is None:
+            t["income"].focus(scroll_visible=False)
+
+    @staticmethod
+    def _fill(table: FigureTable, headers: list[str], rows: list[tuple[str, Figure | int]]) -> None:
+        table.clear(columns=True)
+        table.add_column(headers[0], key="label")
+        table.add_column(Text(headers[1], justify="right"), key="amount")
+        for index, (label, value) in enumerate(rows):
+            figure = value if isinstance(value, Figure) else None
+            amount = figure.amount if figure else value
+            total = figure is None or figure.key == "subtotal"
+            table.add_row(Text(label, style="bold" if total else ""), money(amount, bold=total))
+            if figure is not None:
+                table.figures[(index, 1)] = figure
+
+    @staticmethod
+    def _fill_sheet(table: FigureTable, s: Summary) -> None:
+        table.clear(columns=True)
+        table.add_column("", key="label")
+        table.add_column(Text("Change", justify="right"), key="change")
+        table.add_column(Text("Current", justify="right"), key="current")
+        row = 0
+        for side, title in (("asset", "Assets"), ("liability", "Liabilities")):
+            table.add_row(Text(title, style="bold"), "", "")
+            row += 1
+            for line in (line for line in s.balance_sheet if line.side == side):
+                table.add_row(f"  {line.label}", money(line.change), money(line.current))
+                table.figures[(row, 1)] = Figure("balance_sheet", line.key, "change", line.label, line.change)
+                table.figures[(row, 2)] = Figure("balance_sheet", line.key, "current", line.label, line.current)
+                row += 1
+        table.cursor_coordinate = table.cursor_coordinate._replace(row=1, column=1)
+
+    def on_figure_table_drill(self, message: FigureTable.Drill) -> None:
+        from recon_tui.tui.screens.drilldown import DrilldownScreen
+
+        self.app.push_screen(DrilldownScreen(("Review", message.table.title, message.figure.title),
+                                             message.figure, self.period))

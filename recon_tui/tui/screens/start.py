@@ -1,0 +1,68 @@
+"""Step 1: which studio and database this is, the last finalized period, and the method."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Label, Static
+from textual.widgets.option_list import Option
+
+from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.widgets.fields import MethodList
+
+METHODS = {
+    "accrual": ("Accrual", "ties out Accounts Receivable = A/R Aging − Deposit Reconciliation outstanding"),
+    "cash": ("Cash", "ties out Customer Deposits = Deposit Reconciliation deposits"),
+}
+
+
+class StartScreen(StepScreen):
+    STEP = "Start"
+    SUB_TITLE = "Step 1 of 4 · Start"
+
+    def compose(self) -> ComposeResult:
+        service = self.app.service
+        yield from self.compose_header()
+        with Vertical(id="start", classes="step"):
+            yield Static(service.studio_name, id="studio", classes="title", markup=False)
+            yield Static(f"Database: {service.db_path}", id="database", markup=False)
+            yield Static("Last finalized: …", id="last-finalized", markup=False)
+            yield Label("Accounting method (↑↓ to choose, Enter to continue)", classes="prompt")
+            options = [Option(f"{name}: {explain}", id=key) for key, (name, explain) in METHODS.items()]
+            yield MethodList(*options, id="method")
+        yield from self.compose_footer()
+
+    def on_mount(self) -> None:
+        methods = self.query_one(MethodList)
+        methods.highlighted = list(METHODS).index(self.app.wizard.method)
+        methods.focus()
+        self.load_last_finalized()
+
+    @work(thread=True, exclusive=True, group="start")
+    def load_last_finalized(self) -> None:
+        service = self.app.service
+        try:
+            service.check()
+            last = service.last_finalized()
+        except Exception as exc:  # a missing or broken database: say so, keep the app alive
+            self.app.call_from_thread(self._show_last, f"Database problem: {exc}")
+            return
+        if last is None:
+            text = "No finalized reconciliation yet"
+        else:
+            text = f"Last finalized: after {last.previous} through {last.current}"
+        self.app.call_from_thread(self._show_last, text)
+
+    def _show_last(self, text: str) -> None:
+        self.query_one("#last-finalized", Static).update(text)
+
+    def on_option_list_option_highlighted(self, event: MethodList.OptionHighlighted) -> None:
+        self.app.wizard.method = event.option.id
+
+    def on_option_list_option_selected(self, event: MethodList.OptionSelected) -> None:
+        from recon_tui.tui.screens.dates import DatesScreen
+
+        self.app.wizard.method = event.option.id
+        self.app.wizard.started = True
+        self.app.push_screen(DatesScreen())

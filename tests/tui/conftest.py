@@ -1,0 +1,87 @@
+"""Fixtures for the terminal UI: the worked example and a small demo studio, a fixed "today",
+a steady cursor, colours on, and SVG snapshots kept in the repository's top-level snapshots/."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+import pytest_textual_snapshot
+
+from recon_tui.config import load_config
+from recon_tui.demo import DEMO_END, build_demo, write_csv
+from recon_tui.store.importer import import_dir
+from recon_tui.store.schema import open_store
+from recon_tui.tui.app import make_app
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+SNAPSHOTS = ROOT / "snapshots"
+WORKED_TODAY = date(2026, 5, 2)
+DEMO_TODAY = date(2026, 11, 2)
+
+
+class TopLevelSVGs(pytest_textual_snapshot.SVGImageExtension):
+    """Snapshots are reviewed artefacts: one folder at the top of the repository."""
+
+    @classmethod
+    def dirname(cls, *, test_location) -> str:
+        return str(SNAPSHOTS)
+
+
+@pytest.fixture(autouse=True)
+def _steady_screen(monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", TopLevelSVGs)
+
+
+def _import(tmp: Path, csv_dir: Path, config_path: Path) -> Path:
+    config = load_config(config_path)
+    path = tmp / "studio.db"
+    db = open_store(path, create=True)
+    import_dir(db, csv_dir, config)
+    db.conn.close()
+    return path
+
+
+@pytest.fixture(scope="session")
+def worked_db() -> Path:
+    """At a fixed path, because the start screen (and so its snapshot) shows the database path."""
+    folder = Path(tempfile.gettempdir()) / "recon-tui-tests" / "worked"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return _import(folder, FIXTURES / "worked_example", FIXTURES / "worked_example.yaml")
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("demo")
+    write_csv(build_demo(years=1, orders_per_year=400), tmp / "csv")
+    return _import(tmp, tmp / "csv", ROOT / "config" / "recon.yaml")
+
+
+@pytest.fixture
+def worked_app(worked_db):
+    """A factory: the app users run, on the worked example, on 2026-05-02."""
+    return lambda: make_app(load_config(FIXTURES / "worked_example.yaml"), worked_db, WORKED_TODAY, blink=False)
+
+
+@pytest.fixture
+def demo_app(demo_db):
+    assert DEMO_END < DEMO_TODAY
+    return lambda: make_app(load_config(ROOT / "config" / "recon.yaml"), demo_db, DEMO_TODAY, blink=False)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    """Run ``async def`` tests in a fresh event loop (no async plugin needed for Pilot tests)."""
+    if inspect.iscoroutinefunction(pyfuncitem.obj):
+        names = pyfuncitem._fixtureinfo.argnames
+        asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+        return True
+    return None

@@ -1,0 +1,89 @@
+"""Every screen as users see it, at 80x24 and 120x40 (SVGs in the top-level snapshots/ folder).
+
+The flow itself is tested key by key in test_wizard.py; here the wizard state is set directly so
+the screens render quickly and always the same.
+"""
+
+from __future__ import annotations
+
+import pytest
+from wizard_keys import WORKED_COUNTS, settle
+
+from recon_tui.tui.screens.count import CountScreen
+from recon_tui.tui.screens.dates import DatesScreen
+from recon_tui.tui.screens.review import ReviewScreen
+
+SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+
+
+def at(step: str, previous="2026-03-31", current="2026-04-30", counts=None, notes=None):
+    """A run_before that puts the wizard at ``step`` with the given entries."""
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await settle(pilot)
+        app.wizard.started = True
+        app.wizard.previous, app.wizard.current = previous, current
+        app.wizard.counted.update(counts if counts is not None else WORKED_COUNTS)
+        app.wizard.notes.update(notes or {})
+        for screen in (DatesScreen, CountScreen, ReviewScreen):
+            app.push_screen(screen())
+            await settle(pilot)
+            if screen.STEP == step:
+                break
+    return run_before
+
+
+@SIZES
+def test_start(snap_compare, worked_app, size):
+    assert snap_compare(worked_app(), terminal_size=size, run_before=settle)
+
+
+@SIZES
+def test_dates(snap_compare, worked_app, size):
+    assert snap_compare(worked_app(), terminal_size=size, run_before=at("Dates"))
+
+
+@SIZES
+def test_dates_with_error(snap_compare, worked_app, size):
+    assert snap_compare(worked_app(), terminal_size=size, run_before=at("Dates", current="2026-05-09"))
+
+
+@SIZES
+def test_count_with_difference(snap_compare, worked_app, size):
+    counts = {**WORKED_COUNTS, "cash": "12.50", "check": "25"}
+    assert snap_compare(worked_app(), terminal_size=size,
+                        run_before=at("Count", counts=counts, notes={"cash": "found in the till"}))
+
+
+@SIZES
+def test_review(snap_compare, worked_app, size):
+    assert snap_compare(worked_app(), terminal_size=size, run_before=at("Review"))
+
+
+@SIZES
+def test_order_two_levels_deep(snap_compare, worked_app, size):
+    async def run_before(pilot) -> None:
+        await at("Review")(pilot)
+        await pilot.press("tab", "tab", "tab", *["down"] * 6, "enter")
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+    assert snap_compare(worked_app(), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_drilldown(snap_compare, worked_app, size):
+    async def run_before(pilot) -> None:
+        await at("Review")(pilot)
+        await pilot.press("tab", "tab", "enter")
+        await settle(pilot)
+    assert snap_compare(worked_app(), terminal_size=size, run_before=run_before)
+
+
+@SIZES
+def test_help(snap_compare, worked_app, size):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+    assert snap_compare(worked_app(), terminal_size=size, run_before=run_before)
