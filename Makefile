@@ -1,5 +1,5 @@
 # Two commands on a fresh machine with python3 and make:
-#   make run    set up, build the demo studio if missing, show its latest month
+#   make run    set up, build the demo studio if missing, open the reconciliation app on it
 #   make test   set up and run every test
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DB := demo/recon.db
 DEMO_CONFIG := config/recon.yaml
 
-.PHONY: run test bench demo clean
+.PHONY: run report test bench demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ $(DEMO_DB): | $(STAMP)
 demo: $(DEMO_DB)
 
 run: $(STAMP) $(DEMO_DB)
+	$(BIN)/recon-tui --db $(DEMO_DB) --config $(DEMO_CONFIG)
+
+report: $(STAMP) $(DEMO_DB)
 	$(BIN)/recon-tui report --previous 2026-09-30 --current 2026-10-31 --db $(DEMO_DB) --config $(DEMO_CONFIG)
 
 test: $(STAMP)
@@ -29,6 +32,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ledger.py
+	$(BIN)/python bench/bench_tui.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .hypothesis

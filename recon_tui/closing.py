@@ -77,10 +77,22 @@ class ClosingService:
         printed.write_text(record_text(record, self.config.studio_name), encoding="utf-8")
         return record, printed
 
+    def export_report(self, period: Period, method: str) -> Path:
+        """The period's report as text (like `recon-tui report`), saved beside the database."""
+        from recon_tui.reporting import report_text
+
+        path = export_path(self.db_path, period, method)
+        path.write_text(report_text(self.tie_out(period, method), self.config.studio_name) + "\n", encoding="utf-8")
+        return path
+
     def reopen(self, number: int, reason: str, user: str | None = None) -> StoredRecord:
         with self.connection() as db:
             return closing.reopen(db, number, reason, user=user or self.user or getpass.getuser(),
                                   now=self.clock() if self.clock else None)
+
+
+def export_path(db_path: Path, period: Period, method: str) -> Path:
+    return Path(db_path).with_name(f"report-{method}-{period.previous}-{period.current}.txt")
 
 
 def printed_report_path(db_path: Path, number: int) -> Path:

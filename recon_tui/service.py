@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+from recon_tui.closing import ClosingService
 from recon_tui.config import Config
 from recon_tui.ledger import Period, Reconciliation, reconcile
 from recon_tui.ledger.period import Status, status_at
@@ -112,11 +113,15 @@ def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-class ReconService:
-    """The studio's books as the reconciliation wizard sees them, for one config and database."""
+class ReconService(ClosingService):
+    """The studio's books as the reconciliation wizard sees them, for one config and database.
 
-    def __init__(self, config: Config, db_path: Path, today: date) -> None:
+    The closing steps (tie-out reports, finalize, history) come from ClosingService."""
+
+    def __init__(self, config: Config, db_path: Path, today: date, *, user: str | None = None,
+                 clock=None) -> None:
         self.config, self.db_path, self.today = config, Path(db_path), today
+        self.user, self.clock = user, clock
 
     @property
     def studio_name(self) -> str:
@@ -138,14 +143,6 @@ class ReconService:
         """Raises StoreError when the database cannot be used (missing, corrupt, newer)."""
         with self.connection():
             pass
-
-    def last_finalized(self):
-        """The latest finalized reconciliation (with ``.current``), or None when there is none.
-
-        Finalized records are not stored yet, so there is never one: every first reconciliation
-        starts from a previous date the user enters (DOMAIN §10).
-        """
-        return None
 
     def reconcile(self, period: Period, method: str) -> Reconciliation:
         with self.connection() as db:

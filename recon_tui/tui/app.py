@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -66,12 +67,40 @@ class ReconApp(App):
 
         return [s for s in self.screen_stack if isinstance(s, StepScreen)]
 
+    def action_history(self) -> None:
+        from recon_tui.tui.screens.history import HistoryScreen
+
+        if not isinstance(self.screen, HistoryScreen):
+            self.push_screen(HistoryScreen())
+
+    def action_export_report(self) -> None:
+        period = self.wizard.period(self.today)
+        if period is not None:
+            self._export(period, self.wizard.method)
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, period, method: str) -> None:
+        path = self.service.export_report(period, method)
+        self.call_from_thread(self.notify, f"Report saved: {path}", title="Export")
+
+    def start_over(self) -> None:
+        """After a finalize: a fresh reconciliation from the start screen (it starts where this one ended)."""
+        from recon_tui.tui.screens.start import StartScreen
+
+        self.wizard = Wizard(method=self.service.default_method)
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.switch_screen(StartScreen())
+
     def go_back_to(self, step: Screen) -> None:
         """Pop every screen above ``step`` (entries stay in the wizard state)."""
         while self.screen is not step and len(self.screen_stack) > 2:
             self.pop_screen()
 
 
-def make_app(config: Config, db_path: Path, today: date, *, blink: bool = True) -> ReconApp:
-    """The one way to build the app: users, tests and snapshots get exactly the same thing."""
-    return ReconApp(ReconService(config, db_path, today), blink=blink)
+def make_app(config: Config, db_path: Path, today: date, *, blink: bool = True, user: str | None = None,
+             clock=None) -> ReconApp:
+    """The one way to build the app: users, tests and snapshots get exactly the same thing.
+
+    ``user`` and ``clock`` (who finalizes, and when) default to the OS user and the real time."""
+    return ReconApp(ReconService(config, db_path, today, user=user, clock=clock), blink=blink)

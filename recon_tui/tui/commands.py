@@ -13,6 +13,11 @@ class StepCommands(Provider):
         commands = [(f"Go to step: {step.STEP}", f"Back to step {i + 1} (entries are kept)",
                      partial(app.go_back_to, step))
                     for i, step in enumerate(app.wizard_steps()) if step is not app.screen]
+        commands.append(("History: finalized reconciliations", "Open, re-check or reopen a record",
+                         app.action_history))
+        if app.wizard.period(app.today) is not None:
+            commands.append(("Export: this period's report as text", "Saved beside the database, laid out like "
+                             "the reconciliation page", app.action_export_report))
         commands.append(("Help: every key", "List the keys of every screen", app.action_help))
         return commands
 

@@ -75,6 +75,9 @@ class Wizard:
     current: str = ""
     counted: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    qb_balance: str = ""  # the QuickBooks GL balance typed at the tie-out
+    qb_note: str = ""
+    final_notes: str = ""
     started: bool = False  # once the user left the start screen: quitting asks first
 
     def period(self, today: date) -> Period | None:

@@ -23,7 +23,7 @@ from recon_tui.tui.wizard import CountCheck, check_count
 
 class CountScreen(StepScreen):
     STEP = "Count"
-    SUB_TITLE = "Step 3 of 4 · Count"
+    SUB_TITLE = "Step 3 of 6 · Count"
     BINDINGS = [Binding("ctrl+n", "next", "Review", id="next", tooltip="Review the period's figures")]
 
     def __init__(self) -> None:

@@ -22,7 +22,7 @@ def default_previous(today: date) -> date:
 
 class DatesScreen(StepScreen):
     STEP = "Dates"
-    SUB_TITLE = "Step 2 of 4 · Dates"
+    SUB_TITLE = "Step 2 of 6 · Dates"
     BINDINGS = [Binding("ctrl+n", "next", "Next", id="next", tooltip="Count the money for this period")]
 
     def compose(self) -> ComposeResult:

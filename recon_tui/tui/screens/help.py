@@ -16,6 +16,12 @@ def _sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from recon_tui.tui.screens.confirm import ConfirmQuit
     from recon_tui.tui.screens.count import CountScreen
     from recon_tui.tui.screens.dates import DatesScreen
+    from recon_tui.tui.screens.finalize import ConfirmFinalize, FinalizeScreen
+    from recon_tui.tui.screens.history import HistoryScreen, ReopenDialog
+    from recon_tui.tui.screens.reports import ReportScreen
+    from recon_tui.tui.screens.review import ReviewScreen
+    from recon_tui.tui.screens.start import StartScreen
+    from recon_tui.tui.screens.tieout import TieOutScreen
     from recon_tui.tui.widgets.fields import CountField, DateField, MethodList
     from recon_tui.tui.widgets.figures import FigureTable
     from recon_tui.tui.widgets.records import RecordTable
@@ -29,13 +35,17 @@ def _sections() -> list[tuple[str, list[tuple[str, str]]]]:
         return found
 
     return [
-        ("Everywhere", keys(ReconApp, ReconScreen) + [("ctrl+p", "Command palette: go back to a step, help"),
+        ("Everywhere", keys(ReconApp, ReconScreen) + [("ctrl+p", "Command palette: steps, history, export"),
                                                  ("tab / shift+tab", "Next / previous field or table")]),
-        ("Start", keys(MethodList) + [("↑ ↓", "Choose Accrual or Cash")]),
+        ("Start", keys(MethodList, StartScreen) + [("↑ ↓", "Choose Accrual or Cash")]),
         ("Dates", keys(DateField, DatesScreen)),
         ("Count", keys(CountField, CountScreen)),
-        ("Review", keys(FigureTable) + [("↑ ↓ ← →", "Move within a table (← → picks Change or Current)")]),
+        ("Review", keys(FigureTable, ReviewScreen) + [("↑ ↓ ← →", "Move in a table (← → picks Change/Current)")]),
         ("Drill-down", keys(RecordTable) + [("pgup / pgdn", "Page through the records")]),
+        ("Tie-out", keys(TieOutScreen)),
+        ("Reports", keys(ReportScreen)),
+        ("Finalize", keys(FinalizeScreen) + keys(ConfirmFinalize)),
+        ("History", keys(HistoryScreen) + keys(ReopenDialog)),
         ("Quit?", keys(ConfirmQuit)),
     ]
 

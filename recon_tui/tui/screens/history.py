@@ -58,16 +58,15 @@ class HistoryScreen(ReconScreen):
         table = self.query_one("#history", DataTable)
         row = table.cursor_row
         table.clear(columns=True)
-        for label in ("No.", "Method", "Previous", "Current", "Finalized (UTC)", "By", "Status"):
+        for label in ("No.", "Method", "Period", "Finalized", "Status"):
             table.add_column(label)
         table.add_column(Text("QB diff.", justify="right"))
         for r in records:
             status = "in force" if r.in_force else f"reopened {r.reopened_at[:10]}"
             if r.number in drifts:
                 status = Text(status + "; sources changed", style="bold")
-            table.add_row(f"#{r.number}", r.method, r.previous_on, r.current_on,
-                          r.finalized_at[:16].replace("T", " "), r.finalized_by, status,
-                          Text(format_grouped(r.qb_difference), justify="right"))
+            table.add_row(f"#{r.number}", r.method, f"{r.previous_on} → {r.current_on}", r.finalized_at[:10],
+                          status, Text(format_grouped(r.qb_difference), justify="right"))
         table.loading = False
         if records:
             table.move_cursor(row=min(row, len(records) - 1))
@@ -161,9 +160,9 @@ class RecordScreen(ReconScreen):
         yield from self.compose_header()
         yield Breadcrumb(("History", f"#{r.number}"))
         state = "in force" if r.in_force else f"REOPENED {r.reopened_at} by {r.reopened_by}: {r.reopen_reason}"
-        yield Static(f"#{r.number} · {r.method.title()} method · after {r.previous_on} through {r.current_on} · "
-                     f"finalized {r.finalized_at[:16].replace('T', ' ')} UTC by {r.finalized_by} · {state}",
-                     id="context", markup=False)
+        yield Static(f"#{r.number} · {r.method.title()} method · after {r.previous_on} through {r.current_on}\n"
+                     f"Finalized {r.finalized_at[:16].replace('T', ' ')} UTC by {r.finalized_by} · {state}",
+                     id="record-context", markup=False)
         with VerticalScroll(id="record"):
             for section, title in (("income", "Income Summary"), ("expenses", "Expense Summary"),
                                    ("payments", "Payments Received"), ("balance_sheet", "Balance Sheet")):
@@ -180,11 +179,9 @@ class RecordScreen(ReconScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        from recon_tui.tui.screens.review import ReviewScreen
+        from recon_tui.tui.screens.review import fill_tables
 
-        s = stored_summary(self.record)
-        fill = ReviewScreen.fill_tables(self, s)
-        for table in fill:
+        for table in fill_tables(self, stored_summary(self.record)).values():
             table.figures.clear()  # read-only: the stored figures, no drill-down into today's records
             table.refresh_bindings()
         self.query_one("#table-income", FigureTable).focus()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Resize
 from textual.widgets import Label, Static
@@ -32,9 +33,17 @@ def identity_text(s: Summary) -> str:
             f"{g(s.income_total)} − {g(s.expense_total)}")
 
 
+def fill_tables(screen, s: Summary) -> dict[str, FigureTable]:
+    """Fill the screen's four ``#table-<section>`` FigureTables with the summary's figures."""
+    tables = {section: screen.query_one(f"#table-{section}", FigureTable) for section, _ in TABLES}
+    ReviewScreen.fill(tables, s)
+    return tables
+
+
 class ReviewScreen(StepScreen):
     STEP = "Review"
-    SUB_TITLE = "Step 4 of 4 · Review"
+    SUB_TITLE = "Step 4 of 6 · Review"
+    BINDINGS = [Binding("ctrl+n", "next", "Tie-out", id="next", tooltip="Tie the studio figure out to QuickBooks")]
 
     def compose(self) -> ComposeResult:
         wizard = self.app.wizard
@@ -66,25 +75,28 @@ class ReviewScreen(StepScreen):
         self.app.call_from_thread(self._show, summary)
 
     def _show(self, s: Summary) -> None:
-        t = {section: self.query_one(f"#table-{section}", FigureTable) for section, _ in TABLES}
-        rows = [(line.label, Figure("income", line.key, "amount", line.label, line.amount)) for line in s.income]
-        self._fill(t["income"], ["Account", "Amount"],
-                   (rows or [("(no income this period)", 0)]) + [("Total Income", s.income_total)])
-        self._fill(t["expenses"], ["Expense", "Amount"],
-                   [(line.label, Figure("expenses", line.key, "amount", line.label, line.amount)) for line in s.expenses]
-                   + [("Total Expenses", s.expense_total)])
-        payments = [(line.label, Figure("payments", line.key, "amount", line.label, line.amount)) for line in s.payments]
-        payments += [("SubTotal", Figure("payments", "subtotal", "amount", "SubTotal", s.payments_subtotal)),
-                     ("In-Store Credit", Figure("payments", "in_store_credit", "amount", "In-Store Credit",
-                                                s.in_store_credit_payments))]
-        self._fill(t["payments"], ["Method", "Amount"], payments)
-        self._fill_sheet(t["balance_sheet"], s)
+        t = fill_tables(self, s)
         self.query_one("#identity", Static).update(identity_text(s))
         for table in t.values():
             table.loading = False
             table.refresh_bindings()
         if self.focused is None:
             t["income"].focus(scroll_visible=False)
+
+    @staticmethod
+    def fill(t: dict[str, FigureTable], s: Summary) -> None:
+        rows = [(line.label, Figure("income", line.key, "amount", line.label, line.amount)) for line in s.income]
+        ReviewScreen._fill(t["income"], ["Account", "Amount"],
+                   (rows or [("(no income this period)", 0)]) + [("Total Income", s.income_total)])
+        ReviewScreen._fill(t["expenses"], ["Expense", "Amount"],
+                   [(line.label, Figure("expenses", line.key, "amount", line.label, line.amount)) for line in s.expenses]
+                   + [("Total Expenses", s.expense_total)])
+        payments = [(line.label, Figure("payments", line.key, "amount", line.label, line.amount)) for line in s.payments]
+        payments += [("SubTotal", Figure("payments", "subtotal", "amount", "SubTotal", s.payments_subtotal)),
+                     ("In-Store Credit", Figure("payments", "in_store_credit", "amount", "In-Store Credit",
+                                                s.in_store_credit_payments))]
+        ReviewScreen._fill(t["payments"], ["Method", "Amount"], payments)
+        ReviewScreen._fill_sheet(t["balance_sheet"], s)
 
     @staticmethod
     def _fill(table: FigureTable, headers: list[str], rows: list[tuple[str, Figure | int]]) -> None:
@@ -115,6 +127,11 @@ class ReviewScreen(StepScreen):
                 table.figures[(row, 2)] = Figure("balance_sheet", line.key, "current", line.label, line.current)
                 row += 1
         table.cursor_coordinate = table.cursor_coordinate._replace(row=1, column=1)
+
+    def action_next(self) -> None:
+        from recon_tui.tui.screens.tieout import TieOutScreen
+
+        self.app.push_screen(TieOutScreen())
 
     def on_figure_table_drill(self, message: FigureTable.Drill) -> None:
         from recon_tui.tui.screens.drilldown import DrilldownScreen

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Label, Static
 from textual.widgets.option_list import Option
@@ -19,7 +20,8 @@ METHODS = {
 
 class StartScreen(StepScreen):
     STEP = "Start"
-    SUB_TITLE = "Step 1 of 4 · Start"
+    SUB_TITLE = "Step 1 of 6 · Start"
+    BINDINGS = [Binding("h", "history", "History", id="history", tooltip="Finalized reconciliations")]
 
     def compose(self) -> ComposeResult:
         service = self.app.service
@@ -51,7 +53,8 @@ class StartScreen(StepScreen):
         if last is None:
             text = "No finalized reconciliation yet"
         else:
-            text = f"Last finalized: after {last.previous} through {last.current}"
+            text = (f"Last finalized: #{last.number} ({last.method}), after {last.previous} through "
+                    f"{last.current}, on {last.finalized_at[:10]} by {last.finalized_by}")
         self.app.call_from_thread(self._show_last, text)
 
     def _show_last(self, text: str) -> None:
@@ -66,3 +69,6 @@ class StartScreen(StepScreen):
         self.app.wizard.method = event.option.id
         self.app.wizard.started = True
         self.app.push_screen(DatesScreen())
+
+    def action_history(self) -> None:
+        self.app.action_history()

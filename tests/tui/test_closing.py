@@ -1,0 +1,208 @@
+"""Steps 5 and 6 and the history, keyboard only: tie-out, finalize, the record, reopening."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from recon_tui.config import load_config
+from recon_tui.tui.app import make_app
+
+from conftest import FIXTURES, WORKED_TODAY
+from wizard_keys import settle, to_review
+
+EXPECTED = json.loads((FIXTURES / "worked_example_report.json").read_text())
+
+
+@pytest.fixture
+def own_db(worked_db, tmp_path) -> Path:
+    """A copy of the worked example per test: finalizing writes to it."""
+    path = tmp_path / "studio.db"
+    shutil.copy(worked_db, path)
+    return path
+
+
+@pytest.fixture
+def closing_app(own_db):
+    """Who finalizes and when are fixed too: the history shows them."""
+    return lambda: make_app(load_config(FIXTURES / "worked_example.yaml"), own_db, WORKED_TODAY, blink=False,
+                            user="bookkeeper", clock=lambda: datetime(2026, 5, 2, 17, 30, tzinfo=timezone.utc))
+
+
+async def to_tie_out(pilot, method="accrual"):
+    await to_review(pilot, method)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+
+
+async def finalize(pilot, qb_balance: str, qb_note: str = "", notes: str = "April close"):
+    await pilot.press(*qb_balance, "tab", *qb_note)
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    await pilot.press(*notes, "ctrl+f")
+    await settle(pilot)
+    await pilot.press("y")
+    await settle(pilot)
+
+
+def stored(db: Path) -> list[dict]:
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    rows = [dict(r) for r in conn.execute("SELECT * FROM reconciliations ORDER BY number")]
+    conn.close()
+    return rows
+
+
+@pytest.mark.parametrize("method, qb_balance, figure", [("accrual", "0", "0.00"), ("cash", "30", "30.00")])
+async def test_a_whole_reconciliation_by_keyboard(closing_app, own_db, method, qb_balance, figure):
+    app = closing_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tie_out(pilot, method)
+        assert app.screen.STEP == "Tie-out"
+        await finalize(pilot, qb_balance)
+        assert app.screen.done
+        status = str(app.screen.query_one("#final-status").render())
+        assert "Finalized reconciliation #1." in status and "reconciliation-0001.txt" in status
+    [record] = stored(own_db)
+    assert (record["number"], record["method"], record["previous_on"], record["current_on"]) == \
+        (1, method, "2026-03-31", "2026-04-30")
+    figures = json.loads(record["figures"])
+    assert figures == {**EXPECTED, "method": method,
+                       "tie_out": {"gl_account": "Accounts Receivable" if method == "accrual" else "Customer Deposits",
+                                   "studio_figure": figure}}
+    counts = {c["method"]: (c["counted"], c["difference"]) for c in json.loads(record["counts"])}
+    assert counts == {"cash": (0, 0), "check": (3000, 0), "eft": (-15000, 0), "credit_card": (26600, 0),
+                      "other": (0, 0)}
+    assert (record["qb_difference"], record["notes"]) == (0, "April close")
+    assert (own_db.parent / "reconciliation-0001.txt").read_text().startswith("Worked Example Studio: reconciliation #1")
+
+
+async def test_a_quickbooks_difference_needs_a_note(closing_app, own_db):
+    app = closing_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tie_out(pilot)
+        await pilot.press("1", "2", ".", "5", "0")
+        await settle(pilot)
+        assert "Difference -12.50: a note is required" in str(app.screen.query_one("#tie-status").render())
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.screen.STEP == "Tie-out"  # refused
+        await pilot.press("tab", *"journal 88 not posted")
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.screen.STEP == "Finalize"
+        await pilot.press("escape")  # back: nothing entered is lost
+        await settle(pilot)
+        assert app.wizard.qb_balance == "12.50" and app.wizard.qb_note == "journal 88 not posted"
+    assert stored(own_db) == []
+
+
+async def test_cancelling_the_confirmation_writes_nothing(closing_app, own_db):
+    app = closing_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tie_out(pilot)
+        await pilot.press("0", "ctrl+n")
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.STEP == "Finalize" and not app.screen.done
+    assert stored(own_db) == []
+
+
+async def test_the_next_reconciliation_starts_where_the_last_ended(closing_app, own_db):
+    app = closing_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tie_out(pilot)
+        await finalize(pilot, "0")
+        await pilot.press("ctrl+n")  # new reconciliation
+        await settle(pilot)
+        assert app.screen.STEP == "Start"
+        assert "#1" in str(app.screen.query_one("#last-finalized").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        previous = app.screen.query_one("#previous")
+        assert previous.value == "2026-04-30" and previous.disabled
+
+
+async def test_history_opens_a_record_and_reopens_the_latest(closing_app, own_db):
+    app = closing_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tie_out(pilot)
+        await finalize(pilot, "0")
+        await pilot.press("ctrl+n", "h")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HistoryScreen"
+        table = app.screen.query_one("#history")
+        assert table.row_count == 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "RecordScreen"
+        income = app.screen.query_one("#table-income")
+        assert [str(income.get_row_at(i)[1]) for i in range(income.row_count)] == ["-50.00", "200.00", "150.00"]
+        await pilot.press("escape", "r")
+        await settle(pilot)
+        await pilot.press("enter")  # an empty reason is refused
+        await settle(pilot)
+        assert "A reason is required." in str(app.screen.query_one("#reason-error").render())
+        await pilot.press(*"late refund", "enter")
+        await settle(pilot)
+        assert "reopened" in str(app.screen.query_one("#history").get_row_at(0)[4])
+    conn = sqlite3.connect(own_db)
+    assert conn.execute("SELECT number, reason FROM reopenings").fetchall() == [(1, "late refund")]
+    conn.close()
+
+
+# -- snapshots ------------------------------------------------------------------------------------
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_tie_out(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_tie_out(pilot)
+        await pilot.press("1", "2", ".", "5", "0")
+        await settle(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_finalize_confirmation(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_tie_out(pilot)
+        await pilot.press("0", "ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"April close", "ctrl+f")
+        await settle(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_history(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_tie_out(pilot)
+        await finalize(pilot, "0")
+        await pilot.press("ctrl+n", "h")
+        await settle(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_finalized_record(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_tie_out(pilot)
+        await finalize(pilot, "0")
+        await pilot.press("ctrl+n", "h")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
