@@ -35,12 +35,12 @@ def _sections() -> list[tuple[str, list[tuple[str, str]]]]:
         return found
 
     return [
-        ("Everywhere", keys(ReconApp, ReconScreen) + [("ctrl+p", "Command palette: steps, history, export"),
+        ("Everywhere", keys(ReconApp, ReconScreen) + [("ctrl+p", "Palette: steps, history, export"),
                                                  ("tab / shift+tab", "Next / previous field or table")]),
         ("Start", keys(MethodList, StartScreen) + [("↑ ↓", "Choose Accrual or Cash")]),
         ("Dates", keys(DateField, DatesScreen)),
         ("Count", keys(CountField, CountScreen)),
-        ("Review", keys(FigureTable, ReviewScreen) + [("↑ ↓ ← →", "Move in a table (← → picks Change/Current)")]),
+        ("Review", keys(FigureTable, ReviewScreen) + [("↑ ↓ ← →", "Move; ← → pick Change or Current")]),
         ("Drill-down", keys(RecordTable) + [("pgup / pgdn", "Page through the records")]),
         ("Tie-out", keys(TieOutScreen)),
         ("Reports", keys(ReportScreen)),
