@@ -206,3 +206,41 @@ def test_snapshot_finalized_record(snap_compare, closing_app, size):
         await pilot.press("enter")
         await settle(pilot)
     assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_ar_aging(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_tie_out(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_reopen_dialog(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_tie_out(pilot)
+        await finalize(pilot, "0")
+        await pilot.press("ctrl+n", "h")
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+async def test_the_tie_out_reports_list_the_orders_behind_the_figure(closing_app):
+    app = closing_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_tie_out(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        table = app.screen.query_one("#report")
+        assert [str(c) for c in table.get_row_at(0)][:3] == ["Ben Ortiz · B", "BUILT", "20"]
+        assert "total 56.40" in str(app.screen.query_one("#report-total").render())
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "OrderScreen"
+        await pilot.press("escape", "escape", "f6")
+        await settle(pilot)
+        assert "deposits 30.00, outstanding 56.40" in str(app.screen.query_one("#report-total").render())

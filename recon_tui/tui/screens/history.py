@@ -103,7 +103,8 @@ class HistoryScreen(ReconScreen):
     def action_reopen(self) -> None:
         record = self.selected()
         if record is not None and self.check_action("reopen", ()):
-            self.app.push_screen(ReopenDialog(record), self._reopened)
+            earlier = next((r for r in reversed(self.records) if r.in_force and r.number < record.number), None)
+            self.app.push_screen(ReopenDialog(record, earlier), self._reopened)
 
     def _reopened(self, reason: str | None) -> None:
         if reason:
@@ -124,16 +125,17 @@ class ReopenDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
 
-    def __init__(self, record: StoredRecord) -> None:
+    def __init__(self, record: StoredRecord, earlier: StoredRecord | None) -> None:
         super().__init__()
-        self.record = record
+        self.record, self.earlier = record, earlier
 
     def compose(self) -> ComposeResult:
         r = self.record
         with Vertical(classes="dialog"):
             yield Static(f"Reopen reconciliation #{r.number}?", classes="title")
-            yield Static(f"It stays on file, marked reopened; the next reconciliation starts again after "
-                         f"{r.previous_on}.", markup=False)
+            follows = (f"the next reconciliation starts again after {self.earlier.current_on}" if self.earlier
+                       else "no reconciliation is left in force, so the next one's previous date is entered again")
+            yield Static(f"It stays on file, marked reopened; {follows}.", markup=False)
             yield Label("Reason (required), Enter to reopen, Esc to cancel:")
             yield Input(placeholder="e.g. late refund found", id="reason")
             yield Static("", id="reason-error", classes="error", markup=False)

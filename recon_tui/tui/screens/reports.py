@@ -102,7 +102,8 @@ class AgingScreen(ReportScreen):
         table.add_row(Text("Total", style="bold"), "", "", *(_money(x, bold=True) for x in report.buckets))
         self.order_ids.append(None)
         self.query_one("#report-total", Static).update(
-            f"A/R Aging as of {report.as_of}: {len(report.rows)} orders, total {format_grouped(report.total)}")
+            f"A/R Aging as of {report.as_of}: {len(report.rows)} order{'' if len(report.rows) == 1 else 's'}, "
+            f"total {format_grouped(report.total)}")
 
 
 class DepositsScreen(ReportScreen):
