@@ -53,23 +53,38 @@ class HistoryScreen(ReconScreen):
             drifts = self.app.service.recheck()  # slower: re-reads each period's records
             self.app.call_from_thread(self._show, records, drifts)
 
+    def on_mount_columns(self, table: DataTable) -> None:
+        for label, key in (("No.", "no"), ("Method", "method"), ("Period", "period"), ("Finalized", "at"),
+                           ("Status", "status")):
+            table.add_column(label, key=key)
+        table.add_column(Text("QB diff.", justify="right"), key="qb")
+
+    @staticmethod
+    def status(record: StoredRecord, drifts: dict[int, Drift]) -> Text:
+        text = "in force" if record.in_force else f"reopened {record.reopened_at[:10]}"
+        if record.number in drifts:
+            return Text(text + "; sources changed", style="bold")
+        return Text(text)
+
     def _show(self, records: list[StoredRecord], drifts: dict[int, Drift]) -> None:
-        self.records, self.drifts = records, drifts
         table = self.query_one("#history", DataTable)
-        row = table.cursor_row
-        table.clear(columns=True)
-        for label in ("No.", "Method", "Period", "Finalized", "Status"):
-            table.add_column(label)
-        table.add_column(Text("QB diff.", justify="right"))
-        for r in records:
-            status = "in force" if r.in_force else f"reopened {r.reopened_at[:10]}"
-            if r.number in drifts:
-                status = Text(status + "; sources changed", style="bold")
-            table.add_row(f"#{r.number}", r.method, f"{r.previous_on} → {r.current_on}", r.finalized_at[:10],
-                          status, Text(format_grouped(r.qb_difference), justify="right"))
+        if not table.columns:
+            self.on_mount_columns(table)
+        if [r.number for r in records] == [r.number for r in self.records] and \
+                [r.in_force for r in records] == [r.in_force for r in self.records]:
+            for r in records:  # the same list, re-checked: only the status changes (no re-layout)
+                table.update_cell(str(r.number), "status", self.status(r, drifts), update_width=True)
+        else:
+            row = table.cursor_row
+            table.clear()
+            for r in records:
+                table.add_row(f"#{r.number}", r.method, f"{r.previous_on} → {r.current_on}", r.finalized_at[:10],
+                              self.status(r, drifts), Text(format_grouped(r.qb_difference), justify="right"),
+                              key=str(r.number))
+            if records:
+                table.move_cursor(row=min(row, len(records) - 1))
+        self.records, self.drifts = records, drifts
         table.loading = False
-        if records:
-            table.move_cursor(row=min(row, len(records) - 1))
         message = "No finalized reconciliation yet." if not records else (
             f"{len(drifts)} record(s) whose sources changed since they were finalized." if drifts else
             "Every record in force still matches its source records." if any(r.in_force for r in records) else "")
