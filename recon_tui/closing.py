@@ -10,14 +10,15 @@ import getpass
 from datetime import date
 from pathlib import Path
 
-from recon_tui.ledger import Period, Reconciliation, reconcile
+from recon_tui.ledger import Period, reconcile
 from recon_tui.ledger import finalize as closing
-from recon_tui.ledger.finalize import Count, Drift, FinalizeRequest, StoredRecord
+from recon_tui.ledger.finalize import Drift, FinalizeRequest, StoredRecord
 from recon_tui.ledger.reports import AgingReport, DepositReconciliation, aging_report, deposit_reconciliation
 
 
 class ClosingService:
-    """Mixed into ReconService: expects ``config``, ``db_path``, ``today`` and ``connection()``.
+    """Mixed into ReconService: expects ``config``, ``db_path``, ``today``, ``connection()`` and
+    ``reconcile()``.
 
     ``user`` and ``clock`` say who finalizes and when; tests and snapshots fix them."""
 
@@ -40,10 +41,6 @@ class ClosingService:
         with self.connection() as db:
             return {drift.number: drift for drift in closing.recheck(db, self.config)}
 
-    def tie_out(self, period: Period, method: str) -> Reconciliation:
-        with self.connection() as db:
-            return reconcile(db, self.config, period, method)
-
     def aging(self, as_of: date) -> AgingReport:
         with self.connection() as db:
             return aging_report(db, self.config, as_of)
@@ -60,10 +57,6 @@ class ClosingService:
             except closing.FinalizeError as exc:
                 return exc.problems
         return []
-
-    def counts(self, request: FinalizeRequest) -> list[Count]:
-        with self.connection() as db:
-            return closing.counts_for(db, request.period, request.counted, request.count_notes)
 
     def finalize(self, request: FinalizeRequest, user: str | None = None) -> tuple[StoredRecord, Path]:
         """Write the record (one transaction) and its printed report beside the database."""
@@ -82,7 +75,7 @@ class ClosingService:
         from recon_tui.reporting import report_text
 
         path = export_path(self.db_path, period, method)
-        path.write_text(report_text(self.tie_out(period, method), self.config.studio_name) + "\n", encoding="utf-8")
+        path.write_text(report_text(self.reconcile(period, method), self.config.studio_name) + "\n", encoding="utf-8")
         return path
 
     def reopen(self, number: int, reason: str, user: str | None = None) -> StoredRecord:

@@ -17,13 +17,12 @@ from recon_tui.closing import ClosingService
 from recon_tui.config import Config
 from recon_tui.ledger import Period, Reconciliation, reconcile
 from recon_tui.ledger.period import Status, status_at
-from recon_tui.ledger.summary import Summary, summarize
+from recon_tui.ledger.summary import PAYMENT_LABELS, Summary, summarize
 from recon_tui.store import orders as order_sql
 from recon_tui.store.drilldown import BANK_METHODS, DrillRow, drilldown
 from recon_tui.store.queries import payment_totals
 from recon_tui.store.schema import open_store
 
-METHOD_LABELS = {"cash": "Cash", "check": "Check", "eft": "EFT", "credit_card": "Credit Cards", "other": "Other"}
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ class ReconService(ClosingService):
     def count_lines(self, period: Period) -> tuple[CountLine, ...]:
         with self.connection() as db:
             totals = payment_totals(db, period.previous.isoformat(), period.current.isoformat())
-        return tuple(CountLine(m, METHOD_LABELS[m], totals.net(m)) for m in BANK_METHODS)
+        return tuple(CountLine(m, PAYMENT_LABELS[m], totals.net(m)) for m in BANK_METHODS)
 
     def drilldown(self, period: Period, section: str, key: str, column: str = "amount") -> DrillSource:
         source = DrillSource(self, period, section, key, column)

@@ -14,7 +14,8 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
 from recon_tui.money import format_grouped
-from recon_tui.service import METHOD_LABELS, CountLine
+from recon_tui.ledger.summary import PAYMENT_LABELS
+from recon_tui.service import CountLine
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.widgets.fields import CountField, Field
 from recon_tui.tui.widgets.figures import Figure
@@ -41,7 +42,7 @@ class CountScreen(StepScreen):
                 for text, cls in (("Method", "c-method"), ("System", "c-money"), ("Counted", "c-input"),
                                   ("Difference", "c-money"), ("Note", "c-note")):
                     yield Label(text, classes=cls)
-            for method, label in METHOD_LABELS.items():
+            for method, label in PAYMENT_LABELS.items():
                 with Horizontal(classes="count-row", id=f"row-{method}"):
                     yield Label(label, classes="c-method")
                     yield Label("…", id=f"system-{method}", classes="c-money")

@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
 
 from recon_tui.ledger.finalize import Drift, FinalizeError, StoredRecord, stored_summary
+from recon_tui.ledger.summary import PAYMENT_LABELS
 from recon_tui.money import format_grouped
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
@@ -207,7 +208,7 @@ class RecordScreen(ReconScreen):
         lines = []
         for c in self.record.counts:
             note = f"  ({c['note']})" if c["note"] else ""
-            lines.append(f"{c['method']:<12}{format_grouped(c['system']):>14}{format_grouped(c['counted']):>14}"
+            lines.append(f"{PAYMENT_LABELS[c['method']]:<12}{format_grouped(c['system']):>14}{format_grouped(c['counted']):>14}"
                          f"{format_grouped(c['difference']):>12}{note}")
         return f"{'':<12}{'System':>14}{'Counted':>14}{'Difference':>12}\n" + "\n".join(lines)
 

@@ -81,7 +81,7 @@ class TieOutScreen(StepScreen):
 
     @work(thread=True, exclusive=True, group="tieout")
     def load(self) -> None:
-        rec = self.app.service.tie_out(self.period, self.app.wizard.method)
+        rec = self.app.service.reconcile(self.period, self.app.wizard.method)
         self.app.call_from_thread(self._show, rec)
 
     def _show(self, rec: Reconciliation) -> None:
