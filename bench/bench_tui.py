@@ -71,9 +71,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", default="bench/out/studio.db")
     parser.add_argument("--config", default="config/recon.yaml")
+    parser.add_argument("--runs", type=int, default=3, help="report the best of this many runs")
     args = parser.parse_args()
-    for name, seconds in asyncio.run(measure(Path(args.db), Path(args.config))):
-        print(f"{name:<52} {seconds:7.3f} s")
+    runs = [asyncio.run(measure(Path(args.db), Path(args.config))) for _ in range(args.runs)]
+    print(f"{'step (best of ' + str(args.runs) + ')':<52} {'time':>9}")
+    for index, (name, _) in enumerate(runs[0]):
+        print(f"{name:<52} {min(run[index][1] for run in runs):7.3f} s")
 
 
 if __name__ == "__main__":

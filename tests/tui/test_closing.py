@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -14,15 +15,19 @@ from recon_tui.config import load_config
 from recon_tui.tui.app import make_app
 
 from conftest import FIXTURES, WORKED_TODAY
-from wizard_keys import settle, to_review
+from wizard_keys import WORKED_COUNTS, settle, to_count, to_dates, to_review, type_counts
 
 EXPECTED = json.loads((FIXTURES / "worked_example_report.json").read_text())
 
 
 @pytest.fixture
-def own_db(worked_db, tmp_path) -> Path:
-    """A copy of the worked example per test: finalizing writes to it."""
-    path = tmp_path / "studio.db"
+def own_db(worked_db) -> Path:
+    """A fresh copy of the worked example per test (finalizing writes to it), at a fixed path because
+    the finalize screen shows the printed report's path beside it."""
+    folder = Path(tempfile.gettempdir()) / "recon-tui-tests" / "closing"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    path = folder / "studio.db"
     shutil.copy(worked_db, path)
     return path
 
@@ -244,3 +249,90 @@ async def test_the_tie_out_reports_list_the_orders_behind_the_figure(closing_app
         await pilot.press("escape", "escape", "f6")
         await settle(pilot)
         assert "deposits 30.00, outstanding 56.40" in str(app.screen.query_one("#report-total").render())
+
+
+def _finalize_april_and_edit_it(db: Path, tmp_path: Path) -> None:
+    """#1 closes April from outside the app; then an import changes payment P3 (dated in April)."""
+    from recon_tui.ledger import Period
+    from recon_tui.ledger.finalize import FinalizeRequest, finalize as finalize_record
+    from recon_tui.store import open_store
+    from recon_tui.store.importer import import_dir
+
+    config = load_config(FIXTURES / "worked_example.yaml")
+    store = open_store(db)
+    april = Period(datetime(2026, 3, 31).date(), datetime(2026, 4, 30).date())
+    finalize_record(store, config, FinalizeRequest(
+        method="accrual", period=april, counted={"check": 3000, "credit_card": 26600, "eft": -15000}, qb_balance=0),
+        today=WORKED_TODAY, user="ada", now=datetime(2026, 5, 1, 9, tzinfo=timezone.utc))
+    edit = tmp_path / "edit"
+    edit.mkdir()
+    (edit / "payments.csv").write_text("payment_id,order_id,paid_on,method,amount\nP3,B,2026-04-10,check,35.00\n")
+    import_dir(store, edit, config)
+    store.conn.close()
+
+
+async def to_next_review(pilot):
+    """May 2026 after #1: the previous date is locked to 2026-04-30, current defaults to today."""
+    await to_dates(pilot)
+    await pilot.press("enter")
+    await settle(pilot)
+    await type_counts(pilot, {method: "0" for method in WORKED_COUNTS})
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+
+
+async def test_the_review_warns_when_a_finalized_period_changed(closing_app, own_db, tmp_path):
+    _finalize_april_and_edit_it(own_db, tmp_path)
+    app = closing_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_next_review(pilot)
+        assert app.screen.STEP == "Review"
+        drift = app.screen.query_one("#drift")
+        assert drift.display
+        assert str(drift.render()) == (
+            "⚠ Finalized #1 changed since (h: History): payment P3 changed by 5.00 (30.00 -> 35.00); …")
+        await pilot.press("h")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HistoryScreen"
+
+
+async def test_the_review_shows_no_warning_when_nothing_changed(closing_app):
+    app = closing_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_review(pilot)
+        assert not app.screen.query_one("#drift").display
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_review_with_a_changed_period(snap_compare, closing_app, own_db, tmp_path, size):
+    _finalize_april_and_edit_it(own_db, tmp_path)
+
+    async def run_before(pilot):
+        await to_next_review(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_deposit_reconciliation(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_tie_out(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_finalized(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_tie_out(pilot)
+        await finalize(pilot, "0")
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_quit_dialog(snap_compare, closing_app, size):
+    async def run_before(pilot):
+        await to_count(pilot)
+        await pilot.press("ctrl+q")
+        await settle(pilot)
+    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)

@@ -87,3 +87,14 @@ def test_help(snap_compare, worked_app, size):
         await pilot.press("question_mark")
         await settle(pilot)
     assert snap_compare(worked_app(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("step, kwargs", [
+    pytest.param("Dates", {"current": "2026-05-09"}, id="dates_with_error"),
+    pytest.param("Count", {"counts": {**WORKED_COUNTS, "cash": "12.50"}}, id="count_with_difference"),
+    pytest.param("Review", {}, id="review"),
+])
+def test_no_color(snap_compare, worked_app, monkeypatch, step, kwargs):
+    """NO_COLOR (https://no-color.org): greys only; errors, differences and the cursor must still read."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert snap_compare(worked_app(), terminal_size=(80, 24), run_before=at(step, **kwargs))

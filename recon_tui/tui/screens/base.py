@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
+
+from recon_tui.tui.widgets.footer import Footer
 
 
 class ReconScreen(Screen):

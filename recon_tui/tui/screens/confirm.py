@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Label
+from textual.widgets import Label
+
+from recon_tui.tui.widgets.footer import Footer
 
 
 class ConfirmQuit(ModalScreen[bool]):

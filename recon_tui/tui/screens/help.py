@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
+
+from recon_tui.tui.widgets.footer import Footer
 
 
 def _sections() -> list[tuple[str, list[tuple[str, str]]]]:

@@ -33,6 +33,16 @@ def identity_text(s: Summary) -> str:
             f"{g(s.income_total)} − {g(s.expense_total)}")
 
 
+def drift_warning(drifts: dict) -> str:
+    """One line naming the finalized records whose period's source records changed since (§10)."""
+    if not drifts:
+        return ""
+    numbers = ", ".join(f"#{number}" for number in sorted(drifts))
+    first = drifts[min(drifts)].describe()[0]
+    more = "" if len(drifts[min(drifts)].describe()) == 1 and len(drifts) == 1 else "; …"
+    return f"⚠ Finalized {numbers} changed since (h: History): {first}{more}"
+
+
 def fill_tables(screen, s: Summary) -> dict[str, FigureTable]:
     """Fill the screen's four ``#table-<section>`` FigureTables with the summary's figures."""
     tables = {section: screen.query_one(f"#table-{section}", FigureTable) for section, _ in TABLES}
@@ -43,7 +53,9 @@ def fill_tables(screen, s: Summary) -> dict[str, FigureTable]:
 class ReviewScreen(StepScreen):
     STEP = "Review"
     SUB_TITLE = "Step 4 of 6 · Review"
-    BINDINGS = [Binding("ctrl+n", "next", "Tie-out", id="next", tooltip="Tie the studio figure out to QuickBooks")]
+    BINDINGS = [Binding("ctrl+n", "next", "Tie-out", id="next", tooltip="Tie the studio figure out to QuickBooks"),
+                Binding("h", "app.history", "History", id="history",
+                        tooltip="Finalized reconciliations and what changed in them")]
 
     def compose(self) -> ComposeResult:
         wizard = self.app.wizard
@@ -60,11 +72,25 @@ class ReviewScreen(StepScreen):
                                         cursor_type="cell" if section == "balance_sheet" else "row")
                     table.loading = True
                     yield table
+        yield Static("", id="drift", classes="error", markup=False)
         yield Static("Checking the balance identity…", id="identity", markup=False)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
+        self.query_one("#drift").display = False
         self.load_summary()
+        self.load_drift()
+
+    @work(thread=True, exclusive=True, group="drift")
+    def load_drift(self) -> None:
+        drifts = self.app.service.recheck()  # re-reads each finalized period's records
+        self.app.call_from_thread(self._show_drift, drifts)
+
+    def _show_drift(self, drifts: dict) -> None:
+        warning = drift_warning(drifts)
+        drift = self.query_one("#drift", Static)
+        drift.update(warning)
+        drift.display = bool(warning)
 
     def on_resize(self, event: Resize) -> None:
         self.query_one("#tables").set_class(event.size.width >= WIDE, "wide")
