@@ -118,6 +118,9 @@ def build_parser() -> argparse.ArgumentParser:
     fin.add_argument("--qb-balance", required=True, metavar="AMOUNT",
                      help="the QuickBooks GL balance of the tie-out account (A/R for accrual, Customer Deposits for cash)")
     fin.add_argument("--qb-note", default="", metavar="TEXT", help="why the QuickBooks balance differs (needed if it does)")
+    fin.add_argument("--qb-detail", metavar="FILE",
+                     help="QuickBooks transaction detail export (CSV): the diagnosis of the difference (DOMAIN §9) "
+                          "is computed with it and kept with the record")
     fin.add_argument("--notes", default="", metavar="TEXT", help="notes kept with the record")
     _common(fin)
 
@@ -130,6 +133,54 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("--reason", default="", metavar="TEXT", help="why it is reopened (required with --reopen)")
     _format(hist)
     _common(hist)
+
+    post = subs.add_parser("post", help="post unposted events to QuickBooks as a numbered IIF batch",
+                           description="Take every event dated on or before --through that has never been posted "
+                           "(DOMAIN §8) into the next numbered batch and write it as studio-batch-NNNN.iif beside "
+                           "the database (or in --out), ready for QuickBooks Desktop's File > Utilities > Import > "
+                           "IIF Files. What was posted is recorded and never changes. --reexport N writes batch N "
+                           "again; delete the original entries from QuickBooks before importing it. --list shows "
+                           "the batches.")
+    what = post.add_mutually_exclusive_group(required=True)
+    what.add_argument("--through", type=_date_arg("--through"), metavar="YYYY-MM-DD",
+                      help="post every unposted event dated on or before this date")
+    what.add_argument("--reexport", type=_positive, metavar="N", help="write batch N again")
+    what.add_argument("--list", action="store_true", help="list the posting batches")
+    post.add_argument("--method", choices=METHODS,
+                      help="accounting method of the books (default: the method of earlier batches, else the config's)")
+    post.add_argument("--out", metavar="DIR", help="folder for the IIF file (default: beside the database)")
+    post.add_argument("--dry-run", action="store_true", help="say what would be posted; write nothing")
+    _common(post)
+
+    diag = subs.add_parser("diagnose", help="why the studio figure and QuickBooks differ, to the cent (DOMAIN §9)",
+                           description="Split studio figure - QuickBooks balance of the tie-out account (A/R for "
+                           "accrual, Customer Deposits for cash) at --current into its causes: events never "
+                           "posted, records edited after posting, posted events that no longer exist, and with "
+                           "QuickBooks' transaction detail (--qb-detail) batches never imported, entries imported "
+                           "twice, studio entries changed in QuickBooks and entries that are not the studio's. "
+                           "The QuickBooks balance is --qb-balance, or read from a Trial Balance export "
+                           "(--qb-trial-balance), or summed from the detail export.")
+    diag.add_argument("--current", required=True, type=_date_arg("--current"), metavar="YYYY-MM-DD")
+    diag.add_argument("--method", choices=METHODS, help="accounting method (default: the posting method, else the config's)")
+    source = diag.add_mutually_exclusive_group()
+    source.add_argument("--qb-balance", metavar="AMOUNT", help="the account's balance in QuickBooks at --current")
+    source.add_argument("--qb-trial-balance", metavar="FILE", help="QuickBooks Trial Balance as of --current, exported as CSV")
+    diag.add_argument("--qb-detail", metavar="FILE",
+                      help="QuickBooks Transaction Detail by Account (or General Ledger), all dates through --current, as CSV")
+    diag.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    diag.add_argument("--items", type=int, default=20, metavar="N",
+                      help="records listed per cause in text output (default: 20; 0 for all)")
+    _common(diag)
+
+    exp = subs.add_parser("export", help="the posted journal for the accountant (hledger/ledger format)",
+                          description="Write the journal of DOMAIN §8 (every event's entry dated on or before "
+                          "--through) as an hledger journal: `hledger -f FILE bal -e <day after --through>` shows "
+                          "the same balances the posting rules give QuickBooks.")
+    exp.add_argument("--format", choices=("hledger",), default="hledger", help="journal format (default: hledger)")
+    exp.add_argument("--method", choices=METHODS, help="accounting method (default: the config's)")
+    exp.add_argument("--through", required=True, type=_date_arg("--through"), metavar="YYYY-MM-DD")
+    exp.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
+    _common(exp)
 
     demo = subs.add_parser("demo", help="build the deterministic demo studio",
                            description="Build a realistic demo portrait studio (same seed, same data) into "
@@ -332,10 +383,25 @@ def cmd_finalize(args) -> int:
     if previous is not None and args.previous is not None and args.previous != previous:
         raise UsageError(f"finalize: --previous must be {previous}, the current date of the last finalized "
                          "reconciliation (or leave it out)")
+    method = args.method or config.accounting_method
+    period = Period(previous or args.previous, args.current)
+    qb_balance = cents("--qb-balance", args.qb_balance)
+    diagnosis = None
+    if args.qb_detail is not None:
+        from recon_tui.link import QBFigures
+        from recon_tui.quickbooks.reports import QBReportError
+        from recon_tui.store.posting import PostingError
+
+        if not Path(args.qb_detail).is_file():
+            raise UsageError(f"finalize: --qb-detail {args.qb_detail}: file not found")
+        try:
+            diagnosis = _link(args, config).diagnose(method, period.current,
+                                                     QBFigures(qb_balance, detail=Path(args.qb_detail))).to_json()
+        except (QBReportError, PostingError) as exc:
+            raise UsageError(f"finalize: {exc}") from None
     request = FinalizeRequest(
-        method=args.method or config.accounting_method, period=Period(previous or args.previous, args.current),
-        counted=counted, count_notes=dict(args.count_note), qb_balance=cents("--qb-balance", args.qb_balance),
-        qb_note=args.qb_note, notes=args.notes)
+        method=method, period=period, counted=counted, count_notes=dict(args.count_note), qb_balance=qb_balance,
+        qb_note=args.qb_note, notes=args.notes, diagnosis=diagnosis)
     try:
         record = finalize(db, config, request, today=date.today(), user=getpass.getuser())
     except FinalizeError as exc:
@@ -381,6 +447,111 @@ def cmd_history(args) -> int:
         return 0
     drifts = {d.number: d for d in recheck(db, config)}
     _print(render_history(records, drifts, args.format, config.studio_name))
+    return 0
+
+
+def _link(args, config: Config):
+    from recon_tui.service import ReconService
+
+    path = _db_path(args, config)
+    _open(args, config).close()  # checked (and migrated) first: a bad database is a one-line error
+    return ReconService(config, path, date.today())
+
+
+def _method(args, config: Config, service) -> str:
+    return args.method or service.posting_method() or config.accounting_method
+
+
+def cmd_post(args) -> int:
+    from recon_tui.money import format_cents
+    from recon_tui.store.posting import PostingError
+
+    config = _config(args)
+    service = _link(args, config)
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.is_dir():
+        raise UsageError(f"post: --out {out}: not a folder")
+    try:
+        if args.list:
+            batches = service.batches()
+            if not batches:
+                print("no batches posted yet")
+            for b in batches:
+                again = f", exported {b.exports} times" if b.exports > 1 else ""
+                print(f"batch {b.number}: {b.entries} entries through {b.through} ({b.method}), posted {b.posted_at} "
+                      f"by {b.posted_by}{again}: {b.file}")
+            return 0
+        if args.reexport is not None:
+            path, export = service.reexport(args.reexport, out)
+            print(f"batch {args.reexport} written again (export {export}): {path}")
+            print("warning: delete batch {0}'s entries from QuickBooks before importing this file, or they count "
+                  "twice (the diagnosis will show them as imported twice)".format(args.reexport), file=sys.stderr)
+            return 0
+        if args.through > date.today():
+            raise UsageError(f"post: --through {args.through} is after today")
+        method = _method(args, config, service)
+        if args.dry_run:
+            entries = service.unposted(method, args.through)
+            debits = sum(line.amount for e in entries for line in e.lines if line.amount > 0)
+            print(f"would post {len(entries)} entries through {args.through} ({method}), debits {format_cents(debits)}")
+            return 0
+        batch = service.post(method, args.through, out)
+    except PostingError as exc:
+        raise UsageError(f"post: {exc}") from None
+    if batch is None:
+        print(f"nothing to post: every event dated on or before {args.through} is posted")
+        return 0
+    print(f"posted batch {batch.number}: {batch.entries} entries through {batch.through} ({batch.method})")
+    print(f"IIF file: {batch.file}")
+    return 0
+
+
+def cmd_diagnose(args) -> int:
+    from recon_tui.link import QBFigures
+    from recon_tui.money import MoneyError, parse_cents
+    from recon_tui.quickbooks.reports import QBReportError
+    from recon_tui.reporting import render_diagnosis
+
+    config = _config(args)
+    service = _link(args, config)
+    balance = None
+    if args.qb_balance is not None:
+        try:
+            balance = parse_cents(args.qb_balance)
+        except MoneyError as exc:
+            raise UsageError(f"diagnose: --qb-balance: {exc}") from None
+    if balance is None and args.qb_trial_balance is None and args.qb_detail is None:
+        raise UsageError("diagnose: give the QuickBooks balance: --qb-balance, --qb-trial-balance or --qb-detail")
+    for option, value in (("--qb-trial-balance", args.qb_trial_balance), ("--qb-detail", args.qb_detail)):
+        if value is not None and not Path(value).is_file():
+            raise UsageError(f"diagnose: {option} {value}: file not found")
+    qb = QBFigures(balance, Path(args.qb_trial_balance) if args.qb_trial_balance else None,
+                   Path(args.qb_detail) if args.qb_detail else None)
+    try:
+        diagnosis = service.diagnose(_method(args, config, service), args.current, qb)
+    except QBReportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    _print(render_diagnosis(diagnosis, args.format, config.studio_name, items=args.items))
+    return 0
+
+
+def cmd_export(args) -> int:
+    config = _config(args)
+    service = _link(args, config)
+    method = args.method or config.accounting_method
+    if args.output:
+        target = Path(args.output)
+        temp = target.with_name(target.name + ".partial")
+        try:
+            with temp.open("w", encoding="utf-8") as out:
+                count = service.export_hledger(method, args.through, out)
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
+        print(f"{count} entries through {args.through} ({method}) written to {target}", file=sys.stderr)
+    else:
+        service.export_hledger(method, args.through, sys.stdout)
     return 0
 
 
@@ -434,4 +605,5 @@ def _print(text: str) -> None:
 
 
 COMMANDS = {"import": cmd_import, "report": cmd_report, "aging": cmd_aging, "deposits": cmd_deposits,
-            "finalize": cmd_finalize, "history": cmd_history, "demo": cmd_demo}
+            "finalize": cmd_finalize, "history": cmd_history, "post": cmd_post, "diagnose": cmd_diagnose,
+            "export": cmd_export, "demo": cmd_demo}

@@ -271,6 +271,8 @@ def record_text(record, studio: str) -> str:
                                         disable_numparse=True, preserve_whitespace=True), ""]
     if record.qb_note:
         out.append(f"Tie-out note: {record.qb_note}")
+    if record.diagnosis:
+        out += ["", diagnosis_table(record.diagnosis)]
     out.append(f"A/R Aging total {money(f['ar_aging_total'])}; Deposit Reconciliation deposits "
                f"{money(f['deposit_reconciliation']['deposits'])}, outstanding "
                f"{money(f['deposit_reconciliation']['outstanding'])}")
@@ -310,3 +312,47 @@ def render_history(records, drifts: dict[int, object], fmt: str, studio: str) ->
         text += f"\n#{number}: source records dated in its period changed since it was finalized:\n"
         text += "".join(f"  {line}\n" for line in drift.describe())
     return text
+
+
+# -- the tie-out diagnosis (DOMAIN §9) -------------------------------------------------------------
+
+def diagnosis_table(stored: dict) -> str:
+    """A stored diagnosis (its JSON) as the printed report shows it: the causes and their amounts."""
+    from recon_tui.money import parse_cents
+
+    rows = [[c["title"], str(len(c["items"])) if c["cause"] != "unexplained" else "",
+             format_grouped(parse_cents(c["amount"]))] for c in stored["causes"]]
+    rows.append(["Difference", "", format_grouped(parse_cents(stored["difference"]))])
+    return ("WHY THE DIFFERENCE (DIAGNOSIS)\n" + tabulate(rows, headers=["Cause", "Records", "Amount"], tablefmt="simple",
+                                                       colalign=("left", "right", "right"), disable_numparse=True))
+
+
+def render_diagnosis(d, fmt: str, studio: str, items: int = 20) -> str:
+    """The causes of studio figure - QuickBooks balance, each with its records (``items`` per cause in
+    text, 0 for all; json always lists them all)."""
+    if fmt == "json":
+        return json.dumps(d.to_json(), indent=1, ensure_ascii=False)
+    money = format_grouped
+    head = (f"{studio}: why {d.account} differs, {d.method} method, as of {d.as_of}\n\n"
+            f"studio figure   {money(d.studio_figure):>16}\n"
+            f"QuickBooks      {money(d.qb_balance):>16}\n"
+            f"difference      {money(d.difference):>16}\n")
+    if d.detail_file:
+        head += f"(QuickBooks transaction detail: {d.detail_file})\n"
+    head += "".join(f"note: {note}\n" for note in d.notes)
+    head += "\n"
+    rows = [[c.title, str(len(c.items)) if c.code != "unexplained" else "", money(c.amount)] for c in d.causes]
+    rows.append(["Total", "", money(sum(c.amount for c in d.causes))])
+    out = [head, tabulate(rows, headers=["Cause", "Records", "Amount"], tablefmt="simple",
+                          colalign=("left", "right", "right"), disable_numparse=True) + "\n"]
+    for c in d.causes:
+        if not c.items:
+            continue
+        shown = c.items if items == 0 else c.items[:items]
+        out.append(f"\n{c.title}: {money(c.amount)}\n")
+        table = [[i.on.isoformat() if i.on else "", i.docnum, i.detail, money(i.amount)] for i in shown]
+        out.append(tabulate(table, headers=["Date", "DOCNUM", "Record", "Amount"], tablefmt="simple",
+                            colalign=("left", "left", "left", "right"), disable_numparse=True) + "\n")
+        if len(shown) < len(c.items):
+            out.append(f"... and {len(c.items) - len(shown)} more (--items 0 lists all)\n")
+    return "".join(out)

@@ -18,11 +18,11 @@ from recon_tui.config import Config
 from recon_tui.ledger import Period, Reconciliation, reconcile
 from recon_tui.ledger.period import Status, status_at
 from recon_tui.ledger.summary import PAYMENT_LABELS, Summary, summarize
+from recon_tui.link import LinkService
 from recon_tui.store import orders as order_sql
 from recon_tui.store.drilldown import BANK_METHODS, DrillRow, drilldown
 from recon_tui.store.queries import payment_totals
 from recon_tui.store.schema import open_store
-
 
 
 @dataclass(frozen=True)
@@ -33,14 +33,12 @@ class CountLine:
     label: str
     system: int
 
-
 @dataclass(frozen=True)
 class OrderLine:
     line_no: int
     category: str
     description: str
     amount: int
-
 
 @dataclass(frozen=True)
 class OrderPayment:
@@ -49,7 +47,6 @@ class OrderPayment:
     method: str
     amount: int
     reference: str
-
 
 @dataclass(frozen=True)
 class OrderDetail:
@@ -83,7 +80,6 @@ class OrderDetail:
     def balance(self) -> int:
         return (0 if self.status is Status.VOIDED else self.total) - self.paid
 
-
 class DrillSource:
     """The records behind one figure; every call reads on a fresh connection (any thread)."""
 
@@ -107,12 +103,10 @@ class DrillSource:
         with self._drill() as d:
             return d.page(offset, limit)
 
-
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
-
-class ReconService(ClosingService):
+class ReconService(ClosingService, LinkService):
     """The studio's books as the reconciliation wizard sees them, for one config and database.
 
     The closing steps (tie-out reports, finalize, history) come from ClosingService."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "recon_tui"
 DOMAIN = ["config.py", "money.py", "store", "ledger", "quickbooks", "reporting.py", "demo.py", "closing.py",
-          "service.py"]
+          "service.py", "link.py"]
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -47,7 +47,9 @@ def test_domain_import_does_not_load_textual():
     import sys
 
     code = ("import sys, recon_tui.config, recon_tui.money, recon_tui.store, recon_tui.store.importer, "
-            "recon_tui.store.drilldown, recon_tui.ledger, recon_tui.reporting, recon_tui.cli; "
+            "recon_tui.store.drilldown, recon_tui.ledger, recon_tui.reporting, recon_tui.cli, recon_tui.service, "
+            "recon_tui.link, recon_tui.store.posting, recon_tui.quickbooks.iif, recon_tui.quickbooks.reports, "
+            "recon_tui.ledger.diagnosis, recon_tui.ledger.hledger; "
             "print(any(m == 'textual' or m.startswith('textual.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"

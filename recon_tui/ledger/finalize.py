@@ -100,6 +100,11 @@ def validate(db: sqlite_utils.Database, request: FinalizeRequest, today: date,
         problems.append(f"the studio figure {format_cents(rec.tie_out.studio_figure)} and the QuickBooks balance "
                         f"{format_cents(request.qb_balance)} of {rec.tie_out.gl_account} differ by "
                         f"{format_cents(difference)}; that needs a note")
+    d = request.diagnosis
+    if d is not None and (d.get("method") != request.method or d.get("as_of") != request.period.current.isoformat()
+                          or d.get("qb_balance") != format_cents(request.qb_balance)):
+        problems.append(f"the diagnosis is of {d.get('method')} at {d.get('as_of')} against a QuickBooks balance of "
+                        f"{d.get('qb_balance')}, not of this reconciliation; diagnose again")
     if problems:
         raise FinalizeError(problems)
     return counts

@@ -145,7 +145,59 @@ _V2 = """
             BEGIN SELECT RAISE(ABORT, 'only the latest finalized reconciliation in force can be reopened'); END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+#: v3: posting to QuickBooks (DOMAIN §8). A batch is the set of events posted together into one IIF
+#: file; each posted entry keeps exactly what was written (its lines as JSON) and, for the tie-out
+#: diagnosis (§9), its amounts on the two tie-out accounts. What was posted never changes; each
+#: re-export of a batch is recorded.
+_V3 = """
+        CREATE TABLE posting_batches (
+            number INTEGER PRIMARY KEY,
+            method TEXT NOT NULL CHECK (method IN ('accrual', 'cash')),
+            through TEXT NOT NULL,          -- every unposted event dated on or before this date
+            posted_at TEXT NOT NULL,        -- UTC, ISO 8601
+            posted_by TEXT NOT NULL,
+            entries INTEGER NOT NULL,
+            file TEXT NOT NULL              -- the IIF file as first written
+        );
+        CREATE TABLE posted_entries (
+            event_key TEXT PRIMARY KEY,     -- order:<id>:completed, order:<id>:voided, payment:<id>, adjustment:<id>
+            kind TEXT NOT NULL,             -- completed, voided, payment, adjustment
+            record_id TEXT NOT NULL,        -- the order, payment or adjustment id
+            docnum TEXT NOT NULL UNIQUE,    -- unique per event, <= 11 characters
+            seq INTEGER NOT NULL UNIQUE,    -- the number inside the docnum
+            batch INTEGER NOT NULL REFERENCES posting_batches(number),
+            posted_on TEXT NOT NULL,        -- the entry's date
+            customer TEXT NOT NULL,
+            lines TEXT NOT NULL,            -- JSON [[account, cents], ...], A/R first, as written
+            ar INTEGER NOT NULL,            -- the entry's amount on the A/R account (debit-positive)
+            deposits INTEGER NOT NULL       -- ... on the customer deposits account
+        ) WITHOUT ROWID;
+        CREATE INDEX posted_entries_batch ON posted_entries(batch, seq);
+        -- the journal reads each order's payments in event order without touching the table
+        CREATE INDEX payments_journal ON payments(order_id, paid_on, payment_id, method, amount);
+        CREATE TABLE batch_exports (
+            batch INTEGER NOT NULL REFERENCES posting_batches(number),
+            export INTEGER NOT NULL,        -- 1 = the original file, 2.. = re-exports
+            exported_at TEXT NOT NULL,
+            exported_by TEXT NOT NULL,
+            file TEXT NOT NULL,
+            PRIMARY KEY (batch, export)
+        ) WITHOUT ROWID;
+        CREATE TRIGGER posting_batches_never_change BEFORE UPDATE ON posting_batches
+            BEGIN SELECT RAISE(ABORT, 'a posting batch is never changed'); END;
+        CREATE TRIGGER posting_batches_never_deleted BEFORE DELETE ON posting_batches
+            BEGIN SELECT RAISE(ABORT, 'a posting batch is never deleted'); END;
+        CREATE TRIGGER posted_entries_never_change BEFORE UPDATE ON posted_entries
+            BEGIN SELECT RAISE(ABORT, 'a posted entry is never changed'); END;
+        CREATE TRIGGER posted_entries_never_deleted BEFORE DELETE ON posted_entries
+            BEGIN SELECT RAISE(ABORT, 'a posted entry is never deleted'); END;
+        CREATE TRIGGER batch_exports_never_change BEFORE UPDATE ON batch_exports
+            BEGIN SELECT RAISE(ABORT, 'an export is never changed'); END;
+        CREATE TRIGGER batch_exports_never_deleted BEFORE DELETE ON batch_exports
+            BEGIN SELECT RAISE(ABORT, 'an export is never deleted'); END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,0 +1,236 @@
+"""Why the studio figure and the QuickBooks balance differ (DOMAIN §9), to the cent.
+
+Everything is in the tie-out account's own sign: the A/R account (accrual) is a debit balance, the
+customer deposits account (cash) a credit balance, so each amount below reads the way both the
+review screens and QuickBooks show that account. ``difference = studio figure - QuickBooks balance``
+splits exactly into the causes:
+
+1. ``unposted``: events dated <= C never posted (their amount on the account);
+2. ``edited``: posted events whose entry is now different (today's amount - the posted one; an event
+   whose date moved past C counts as 0 today); ``vanished``: posted events whose record no longer
+   makes that event (- the posted amount);
+3. with QuickBooks' transaction detail for the account: ``not_imported`` (a posted DOCNUM missing:
+   + its posted amount), ``imported_twice`` (a DOCNUM seen again: - the extra amount),
+   ``changed_in_qb`` (same DOCNUM, other amount: posted - QuickBooks), ``foreign`` (an entry with no
+   studio DOCNUM: - its amount);
+4. ``unexplained``: whatever is left (0.00 when the detail is given and it adds up to the balance).
+
+Only entries dated on or before C count on either side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from recon_tui.money import format_cents
+
+CAUSES = (
+    ("unposted", "Events never posted"),
+    ("edited", "Posted, then the record was edited"),
+    ("vanished", "Posted, the event no longer exists"),
+    ("not_imported", "Posted batches never imported"),
+    ("imported_twice", "Entries imported twice"),
+    ("changed_in_qb", "Studio entries changed in QuickBooks"),
+    ("foreign", "Entries not from the studio"),
+    ("unexplained", "Unexplained"),
+)
+TITLES = dict(CAUSES)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One record behind a cause. ``key`` is the studio event key when there is one."""
+
+    key: str
+    on: date | None
+    docnum: str
+    detail: str
+    amount: int  # its part of the difference, in the account's sign
+
+    @property
+    def record(self) -> tuple[str, str] | None:
+        """('order' | 'payment' | 'adjustment', id) of the studio record behind the item."""
+        kind, _, rest = self.key.partition(":")
+        if kind == "order":
+            return "order", rest.rsplit(":", 1)[0]
+        if kind in ("payment", "adjustment"):
+            return kind, rest
+        return None
+
+
+@dataclass(frozen=True)
+class Cause:
+    code: str
+    amount: int
+    items: tuple[Item, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.code]
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    method: str
+    account: str
+    as_of: date
+    studio_figure: int
+    qb_balance: int
+    causes: tuple[Cause, ...]  # every cause in CAUSES order, zero ones included
+    detail_file: str | None = None
+    notes: tuple[str, ...] = ()  # how the QuickBooks files were read, when the user should know
+
+    @property
+    def difference(self) -> int:
+        return self.studio_figure - self.qb_balance
+
+    def cause(self, code: str) -> Cause:
+        return next(c for c in self.causes if c.code == code)
+
+    def to_json(self) -> dict:
+        return {
+            "method": self.method, "gl_account": self.account, "as_of": self.as_of.isoformat(),
+            "studio_figure": format_cents(self.studio_figure), "qb_balance": format_cents(self.qb_balance),
+            "difference": format_cents(self.difference), "detail_file": self.detail_file, "notes": list(self.notes),
+            "causes": [{"cause": c.code, "title": c.title, "amount": format_cents(c.amount),
+                        "items": [{"event": i.key, "date": i.on.isoformat() if i.on else None, "docnum": i.docnum,
+                                   "detail": i.detail, "amount": format_cents(i.amount)} for i in c.items]}
+                       for c in self.causes],
+        }
+
+
+@dataclass(frozen=True)
+class PostedAmount:
+    docnum: str
+    key: str
+    batch: int
+    on: date
+    amount: int  # on the account, in its sign
+
+
+@dataclass(frozen=True)
+class QBRow:
+    """A transaction-detail row on the account, amount in the account's sign."""
+
+    on: date
+    num: str
+    name: str
+    memo: str
+    amount: int
+    line: int
+
+
+@dataclass
+class _Acc:
+    items: list[Item] = field(default_factory=list)
+
+    def add(self, item: Item) -> None:
+        if item.amount:
+            self.items.append(item)
+
+
+def _describe(key: str) -> str:
+    kind, _, rest = key.partition(":")
+    if kind == "order":
+        order, _, event = rest.rpartition(":")
+        return f"order {order} {event}"
+    return f"{kind} {rest}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """An event whose amount on the account differs between the studio today and what was posted
+    (counting only what is dated on or before C on each side)."""
+
+    key: str
+    on: date | None  # today's date; None: the event no longer exists
+    amount: int | None  # today's amount; None: the event no longer exists
+    posted: PostedAmount | None  # None: never posted
+
+
+def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_balance: int | None,
+             posted_total: int, changes: Iterable[Change], expected: Mapping[str, tuple] | None = None,
+             detail: Iterable[QBRow] | None = None, lookup: Callable[[set[str]], dict[str, PostedAmount]] | None = None,
+             detail_file: str | None = None, prefix: str = "", notes: tuple[str, ...] = ()) -> Diagnosis:
+    """``posted_total``: the posted entries' amounts on the account dated <= C; ``changes``: every
+    event whose amount differs (see Change); ``expected``: DOCNUM -> (key, batch, date text, amount) of
+    the posted entries dated <= C with an amount on the account (needed with ``detail``); ``lookup``:
+    other posted entries by DOCNUM.
+
+    ``qb_balance`` None takes the balance from the detail rows (then ``detail`` is required).
+    """
+    changes = list(changes)
+    moved = sum(_today(c, as_of) - _posted(c.posted, as_of) for c in changes)
+    if posted_total + moved != studio_figure:
+        raise AssertionError(f"the journal gives {format_cents(posted_total + moved)} on {account} at {as_of}, the "
+                             f"studio figure is {format_cents(studio_figure)} (DOMAIN §8 says they are equal)")
+    rows = [row for row in detail if row.on <= as_of] if detail is not None else None
+    if qb_balance is None:
+        if rows is None:
+            raise ValueError("a QuickBooks balance or a transaction detail export is needed")
+        qb_balance = sum(row.amount for row in rows)
+    acc = {code: _Acc() for code, _ in CAUSES}
+    for c in changes:
+        p = c.posted
+        if p is None:
+            acc["unposted"].add(Item(c.key, c.on, "", f"{_describe(c.key)}, not posted", _today(c, as_of)))
+        elif c.amount is None:
+            acc["vanished"].add(Item(c.key, p.on, p.docnum, f"{_describe(c.key)}: posted {format_cents(p.amount)}, "
+                                                            f"the event is gone", -_posted(p, as_of)))
+        else:
+            acc["edited"].add(Item(c.key, c.on, p.docnum, f"{_describe(c.key)}: posted {format_cents(p.amount)} on "
+                                                          f"{p.on}, now {format_cents(c.amount)} on {c.on}",
+                                   _today(c, as_of) - _posted(p, as_of)))
+    if rows is not None:
+        seen: dict[str, list[QBRow]] = {}
+        for row in rows:
+            seen.setdefault(row.num, []).append(row)
+        wanted = expected or {}
+        others = (lookup or (lambda nums: {}))({num for num in seen if num and num not in wanted})
+        later = {d: (q.key, q.batch, q.on.isoformat(), q.amount) for d, q in others.items() if q.on <= as_of}
+        for docnum, (key, batch, on, amount) in (*wanted.items(), *later.items()):
+            found = seen.get(docnum)
+            if found is not None and len(found) == 1 and found[0].amount == amount:
+                continue  # the usual case: imported once, unchanged
+            p = PostedAmount(docnum, key, batch, date.fromisoformat(on), amount)
+            if not found:
+                acc["not_imported"].add(Item(p.key, p.on, docnum, f"batch {p.batch}: {_describe(p.key)} "
+                                                                   f"missing in QuickBooks", p.amount))
+                continue
+            first, *extra = found
+            if first.amount != p.amount:
+                acc["changed_in_qb"].add(Item(p.key, p.on, docnum, f"{_describe(p.key)}: posted {format_cents(p.amount)}, "
+                                                                    f"QuickBooks has {format_cents(first.amount)} "
+                                                                    f"(line {first.line})", p.amount - first.amount))
+            for row in extra:
+                acc["imported_twice"].add(Item(p.key, row.on, docnum, f"batch {p.batch}: {_describe(p.key)} again "
+                                                                       f"(line {row.line})", -row.amount))
+        for row in rows:
+            if row.num in wanted or (row.num in others and others[row.num].on <= as_of):
+                continue
+            if row.num in others:  # posted, but dated after C in the studio: QuickBooks has it earlier
+                what = f"studio entry dated {others[row.num].on} in the studio, {row.on} in QuickBooks"
+            else:
+                what = f"{row.name or '(no name)'} · {row.memo or '(no memo)'}" + (
+                    " (looks like a studio DOCNUM, not in this database)" if prefix and row.num.startswith(prefix)
+                    else "")
+            acc["foreign"].add(Item("", row.on, row.num, f"{what} (line {row.line})", -row.amount))
+    causes = [Cause(code, sum(i.amount for i in a.items), tuple(sorted(a.items, key=_order)))
+              for code, a in acc.items() if code != "unexplained"]
+    rest = studio_figure - qb_balance - sum(c.amount for c in causes)
+    causes.append(Cause("unexplained", rest))
+    return Diagnosis(method, account, as_of, studio_figure, qb_balance, tuple(causes), detail_file, notes)
+
+
+def _today(c: Change, as_of: date) -> int:
+    return c.amount if c.amount is not None and c.on <= as_of else 0
+
+
+def _posted(p: PostedAmount | None, as_of: date) -> int:
+    return p.amount if p is not None and p.on <= as_of else 0
+
+
+def _order(item: Item):
+    return (item.on or date.min, item.docnum, item.key)

@@ -1,0 +1,120 @@
+"""The QuickBooks link as the CLI and the screens use it: post, re-export, diagnose, export.
+
+Mixed into ReconService like ``closing.py``: every call opens its own connection, so screens run
+them in worker threads. Nothing here imports textual.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from recon_tui.ledger import Period, reconcile
+from recon_tui.ledger.diagnosis import Diagnosis, QBRow, diagnose
+from recon_tui.ledger.entries import Entry
+from recon_tui.store import journal, posting
+from recon_tui.store.posting import Batch
+
+
+@dataclass(frozen=True)
+class QBFigures:
+    """What the bookkeeper brings from QuickBooks for the tie-out account."""
+
+    balance: int | None = None  # typed in, or read from a trial balance
+    trial_balance: Path | None = None
+    detail: Path | None = None
+
+
+def tie_out_account(config, method: str) -> tuple[str, int]:
+    """The account the method ties out and the sign that turns a debit-positive amount into its own."""
+    gl = config.gl_accounts
+    return (gl.accounts_receivable, 1) if method == "accrual" else (gl.customer_deposits, -1)
+
+
+def qb_balance_from_trial_balance(config, method: str, path: Path) -> int:
+    from recon_tui.quickbooks.reports import read_trial_balance
+
+    account, sign = tie_out_account(config, method)
+    return sign * read_trial_balance(path).balance_of(account)
+
+
+def qb_detail_rows(config, method: str, path: Path) -> tuple[list[QBRow], list[str]]:
+    """The detail rows on the tie-out account, in its sign, and notes on how the file was read.
+
+    QuickBooks leaves an account with no transactions out of the report: that reads as no rows."""
+    from recon_tui.quickbooks.reports import QBAccountNotFound, read_detail
+
+    account, sign = tie_out_account(config, method)
+    credit_normal = [] if sign == 1 else [account]
+    report = read_detail(path, credit_normal=credit_normal)
+    try:
+        rows = report.rows_for(account)
+    except QBAccountNotFound:
+        return [], [f"{path}: no {account} section: read as no QuickBooks transactions on it"]
+    return [QBRow(r.on, r.num, r.name, r.memo, sign * r.amount, r.line) for r in rows], []
+
+
+class LinkService:
+    """Expects ``config``, ``db_path``, ``connection()``, ``user`` and ``clock`` (see ClosingService)."""
+
+    @property
+    def posting_dir(self) -> Path:
+        return Path(self.db_path).parent
+
+    def _user(self) -> str:
+        return self.user or getpass.getuser()
+
+    def _now(self):
+        return self.clock() if self.clock else None
+
+    def batches(self) -> list[Batch]:
+        with self.connection() as db:
+            return posting.batches(db)
+
+    def posting_method(self) -> str | None:
+        with self.connection() as db:
+            return posting.posting_method(db)
+
+    def unposted(self, method: str, through: date) -> list[Entry]:
+        with self.connection() as db:
+            posting.check_method(db, method)
+            return list(posting.unposted(db, self.config, method, through))
+
+    def post(self, method: str, through: date, directory: Path | None = None) -> Batch | None:
+        with self.connection() as db:
+            return posting.post(db, self.config, method, through, directory or self.posting_dir,
+                                user=self._user(), now=self._now())
+
+    def reexport(self, number: int, directory: Path | None = None) -> tuple[Path, int]:
+        with self.connection() as db:
+            return posting.reexport(db, self.config, number, directory or self.posting_dir,
+                                    user=self._user(), now=self._now())
+
+    def diagnose(self, method: str, as_of: date, qb: QBFigures) -> Diagnosis:
+        """DOMAIN §9 for the method's tie-out account at ``as_of``."""
+        account, sign = tie_out_account(self.config, method)
+        balance = qb.balance
+        if balance is None and qb.trial_balance is not None:
+            balance = qb_balance_from_trial_balance(self.config, method, qb.trial_balance)
+        rows, notes = qb_detail_rows(self.config, method, qb.detail) if qb.detail is not None else (None, [])
+        with self.connection() as db:
+            posting.check_method(db, method)
+            rec = reconcile(db, self.config, Period(as_of - timedelta(days=1), as_of), method)
+            return diagnose(
+                method=method, account=account, as_of=as_of, studio_figure=rec.tie_out.studio_figure,
+                qb_balance=balance, posted_total=posting.posted_total(db, method, as_of, sign),
+                changes=posting.changes(db, method, as_of, sign),
+                expected=posting.expected(db, method, as_of, sign) if rows is not None else None,
+                detail=rows, lookup=lambda nums: posting.by_docnum(db, method, nums, sign),
+                detail_file=str(qb.detail) if qb.detail else None, prefix=self.config.docnum_prefix,
+                notes=tuple(notes))
+
+    def export_hledger(self, method: str, through: date, out) -> int:
+        from recon_tui.ledger.hledger import write_journal
+
+        with self.connection() as db:
+            entries = sorted(journal.entries(db, self.config, method, through), key=lambda e: e.on)
+            return write_journal(out, entries, studio=self.config.studio_name, method=method,
+                                 through=through.isoformat())

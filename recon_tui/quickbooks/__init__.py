@@ -1,0 +1,1 @@
+"""The QuickBooks link: IIF files out, QuickBooks' own reports in."""

@@ -1,0 +1,289 @@
+"""DOMAIN §9: the difference between the studio figure and QuickBooks, split exactly into causes.
+
+Every scenario posts the studio to IIF, "imports" the files into a small simulated QuickBooks
+(tests/qb_sim.py) the way a bookkeeper would (or would not), exports QuickBooks' reports as CSV and
+asks for the diagnosis, as the CLI does.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from qb_sim import QuickBooks
+from recon_tui.cli import main
+from recon_tui.config import load_config
+from recon_tui.link import QBFigures
+from recon_tui.service import ReconService
+from recon_tui.store import open_store
+from recon_tui.store.importer import import_dir
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CONFIG = FIXTURES / "worked_example.yaml"
+APRIL_END = date(2026, 4, 30)
+NOW = datetime(2026, 5, 1, 9, tzinfo=timezone.utc)
+AR = "Accounts Receivable"
+DEPOSITS = "Customer Deposits"
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text)
+
+
+@pytest.fixture
+def studio(tmp_path) -> ReconService:
+    """The worked example plus order D (Dee Ray): completed 04-20 for 100.00, 40.00 paid on 04-25.
+    Accounts Receivable at 2026-04-30 is then 60.00."""
+    config = load_config(CONFIG)
+    db = open_store(tmp_path / "studio.db", create=True)
+    import_dir(db, FIXTURES / "worked_example", config)
+    extra = tmp_path / "d"
+    write(extra, "customers.csv", "customer_id,name\nC4,Dee Ray\n")
+    write(extra, "orders.csv", "order_id,customer_id,ordered_on,built_on,completed_on,voided_on,sales_tax\n"
+                               "D,C4,2026-04-18,,2026-04-20,,0.00\n")
+    write(extra, "order_lines.csv", "order_id,line_no,category,amount\nD,1,prints,100.00\n")
+    write(extra, "payments.csv", "payment_id,order_id,paid_on,method,amount\nP6,D,2026-04-25,cash,40.00\n")
+    import_dir(db, extra, config)
+    db.conn.close()
+    return ReconService(config, tmp_path / "studio.db", date(2026, 5, 2), user="ada", clock=lambda: NOW)
+
+
+def reimport(service: ReconService, name: str, text: str) -> None:
+    folder = service.db_path.parent / "edit"
+    write(folder, name, text)
+    db = open_store(service.db_path)
+    import_dir(db, folder, service.config)
+    db.conn.close()
+    (folder / name).unlink()
+
+
+def summary(d) -> dict[str, int]:
+    """The causes that carry something, and always the unexplained rest."""
+    return {c.code: c.amount for c in d.causes if c.amount or c.items or c.code == "unexplained"}
+
+
+def diagnose(service, qb: QuickBooks | None, method="accrual", balance=None):
+    detail = qb.write_detail(service.db_path.parent / "detail.csv", APRIL_END) if qb is not None else None
+    d = service.diagnose(method, APRIL_END, QBFigures(balance=balance, detail=detail))
+    assert sum(c.amount for c in d.causes) == d.difference  # the causes always add up
+    return d
+
+
+def test_everything_posted_and_imported_ties_to_zero(studio):
+    batch = studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    d = diagnose(studio, qb)
+    assert (d.studio_figure, d.qb_balance, d.difference) == (6000, 6000, 0)
+    assert summary(d) == {"unexplained": 0}
+
+
+def test_events_never_posted(studio):
+    batch = studio.post("accrual", date(2026, 4, 21))
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    d = diagnose(studio, qb)
+    assert (d.studio_figure, d.qb_balance) == (6000, 10000)
+    assert summary(d) == {"unposted": -4000, "unexplained": 0}
+    [item] = d.cause("unposted").items
+    assert (item.key, item.on, item.amount, item.record) == ("payment:P6", date(2026, 4, 25), -4000, ("payment", "P6"))
+
+
+def test_a_record_edited_after_posting(studio):
+    batch = studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    reimport(studio, "payments.csv", "payment_id,order_id,paid_on,method,amount\nP6,D,2026-04-25,cash,45.00\n")
+    d = diagnose(studio, qb)
+    assert (d.studio_figure, d.qb_balance) == (5500, 6000)
+    assert summary(d) == {"edited": -500, "unexplained": 0}
+    [item] = d.cause("edited").items
+    assert item.key == "payment:P6" and "posted -40.00 on 2026-04-25, now -45.00 on 2026-04-25" in item.detail
+
+
+def test_a_posted_event_that_no_longer_exists(studio):
+    batch = studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    # D was not completed after all: its completion is gone, and P6 now sits on an open order
+    reimport(studio, "orders.csv", "order_id,customer_id,ordered_on,built_on,completed_on,voided_on,sales_tax\n"
+                                   "D,C4,2026-04-18,,,,0.00\n")
+    d = diagnose(studio, qb)
+    assert (d.studio_figure, d.qb_balance) == (0, 6000)
+    assert summary(d) == {"vanished": -10000, "edited": 4000, "unexplained": 0}
+    assert [i.key for i in d.cause("vanished").items] == ["order:D:completed"]
+
+
+def test_a_batch_never_imported(studio):
+    first = studio.post("accrual", date(2026, 4, 21))
+    studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(first.file)  # batch 2 forgotten
+    d = diagnose(studio, qb)
+    assert summary(d) == {"not_imported": -4000, "unexplained": 0}
+    [item] = d.cause("not_imported").items
+    assert item.detail.startswith("batch 2: payment P6")
+
+
+def test_a_batch_imported_twice(studio):
+    first = studio.post("accrual", date(2026, 4, 21))
+    second = studio.post("accrual", APRIL_END)
+    again, _ = studio.reexport(1)
+    qb = QuickBooks()
+    for path in (first.file, second.file, again):  # the re-export imported without deleting batch 1
+        qb.import_iif(path)
+    d = diagnose(studio, qb)
+    assert (d.studio_figure, d.qb_balance) == (6000, 16000)
+    assert summary(d) == {"imported_twice": -10000, "unexplained": 0}
+    assert sorted(i.amount for i in d.cause("imported_twice").items) == [-26600, -10000, 26600]
+
+
+def test_a_studio_entry_changed_in_quickbooks(studio):
+    batch = studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    docnum = next(s.num for s in qb.splits if s.memo == "order:D:completed")
+    qb.change(docnum, AR, 9000)
+    d = diagnose(studio, qb)
+    assert summary(d) == {"changed_in_qb": 1000, "unexplained": 0}
+    assert "QuickBooks has 90.00" in d.cause("changed_in_qb").items[0].detail
+
+
+def test_a_foreign_entry_on_the_account(studio):
+    batch = studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    qb.add(date(2026, 4, 28), "JE-77", "Dee Ray", "write-up by hand", AR, 2500, against="Print Sales")
+    qb.add(date(2026, 5, 3), "JE-78", "Dee Ray", "after the date: not counted", AR, 999, against="Print Sales")
+    d = diagnose(studio, qb)
+    assert summary(d) == {"foreign": -2500, "unexplained": 0}
+    [item] = d.cause("foreign").items
+    assert (item.docnum, item.on) == ("JE-77", date(2026, 4, 28)) and "write-up by hand" in item.detail
+
+
+def test_without_the_detail_export_the_rest_is_unexplained(studio):
+    studio.post("accrual", date(2026, 4, 21))
+    d = diagnose(studio, None, balance=12500)
+    assert summary(d) == {"unposted": -4000, "unexplained": -2500}
+
+
+def test_the_cash_method_ties_out_customer_deposits(studio):
+    batch = studio.post("cash", date(2026, 4, 12))
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    qb.add(date(2026, 4, 29), "", "", "deposit typed in QuickBooks", DEPOSITS, -1000, against="Undeposited Funds")
+    d = diagnose(studio, qb, method="cash")
+    # the studio holds 30.00 (order B); QuickBooks has what was posted through 04-12 plus 10.00 by hand
+    assert d.studio_figure == 3000 and d.account == DEPOSITS
+    assert d.qb_balance == -qb.balance(DEPOSITS, APRIL_END)  # a credit balance, shown positive
+    causes = summary(d)
+    assert causes["foreign"] == -1000 and causes["unexplained"] == 0
+    # C's void and refund move deposits (150.00 back, then refunded); D's completion and P6 do not
+    assert [(i.key, i.amount) for i in d.cause("unposted").items] == [("order:C:voided", 15000), ("payment:P5", -15000)]
+
+
+def test_the_cli_reads_quickbooks_exports_and_prints_json(studio, capsys):
+    batch = studio.post("accrual", date(2026, 4, 21))
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    folder = studio.db_path.parent
+    qb.write_trial_balance(folder / "tb.csv", APRIL_END)
+    qb.write_detail(folder / "detail.csv", APRIL_END)
+    common = ["--db", str(studio.db_path), "--config", str(CONFIG)]
+    assert main(["diagnose", "--current", "2026-04-30", "--qb-trial-balance", str(folder / "tb.csv"),
+                 "--qb-detail", str(folder / "detail.csv"), "--format", "json", *common]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["studio_figure"], out["qb_balance"], out["difference"]) == ("60.00", "100.00", "-40.00")
+    causes = {c["cause"]: c for c in out["causes"]}
+    assert causes["unposted"]["amount"] == "-40.00" and causes["unposted"]["items"][0]["event"] == "payment:P6"
+    assert main(["diagnose", "--current", "2026-04-30", "--qb-balance", "100", *common]) == 0
+    text = capsys.readouterr().out
+    assert "Events never posted" in text and "-40.00" in text
+    assert main(["diagnose", "--current", "2026-04-30", *common]) == 2
+    assert "give the QuickBooks balance" in capsys.readouterr().err
+    (folder / "broken.csv").write_text("not,a,quickbooks,report\n")
+    assert main(["diagnose", "--current", "2026-04-30", "--qb-detail", str(folder / "broken.csv"), *common]) == 2
+    assert "broken.csv" in capsys.readouterr().err
+
+
+# -- any studio, any posting history, any QuickBooks mishap: the causes add up, nothing unexplained --
+
+import tempfile  # noqa: E402
+
+from hypothesis import HealthCheck, assume, given, settings, strategies as st  # noqa: E402
+
+from recon_tui.store.importer import ImportFailed  # noqa: E402
+from test_ledger_properties import DAYS, START, studios, write as write_studio  # noqa: E402
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(studio=studios(), method=st.sampled_from(["accrual", "cash"]), data=st.data())
+def test_the_causes_always_add_up_to_the_difference(studio, method, data):
+    from datetime import timedelta
+
+    config = load_config(FIXTURES / "property.yaml")
+    with tempfile.TemporaryDirectory() as folder:
+        folder = Path(folder)
+        (folder / "csv").mkdir()
+        write_studio(studio, folder / "csv")
+        db = open_store(folder / "studio.db", create=True)
+        try:
+            import_dir(db, folder / "csv", config)
+        except ImportFailed:
+            assume(False)
+        db.conn.close()
+        service = ReconService(config, folder / "studio.db", START + timedelta(days=DAYS + 5), user="t", clock=lambda: NOW)
+        cuts = sorted(data.draw(st.lists(st.integers(0, DAYS), max_size=3, unique=True)))
+        files = [b.file for b in (service.post(method, START + timedelta(days=c)) for c in cuts) if b is not None]
+        qb = QuickBooks()
+        for path in files:
+            for _ in range(data.draw(st.sampled_from([1, 1, 1, 0, 2]))):  # imported, forgotten, or twice
+                qb.import_iif(path)
+        account = config.gl_accounts.accounts_receivable if method == "accrual" else config.gl_accounts.customer_deposits
+        if data.draw(st.booleans()):
+            qb.add(START + timedelta(days=data.draw(st.integers(0, DAYS))), "JE-1", "Someone", "by hand", account,
+                   data.draw(st.integers(-5000, 5000).filter(bool)), against="Bad Debt")
+        mine = [s for s in qb.splits if s.account == account]
+        if mine and data.draw(st.booleans()):
+            s = data.draw(st.sampled_from(mine))
+            qb.change(s.num, account, s.amount + data.draw(st.integers(-900, 900)))
+        if studio.payments and data.draw(st.booleans()):  # a payment edited after posting
+            p = data.draw(st.sampled_from(studio.payments))
+            if p["method"] != "bad_debt":
+                reimport(service, "payments.csv", "payment_id,order_id,paid_on,method,amount\n"
+                         f"{p['payment_id']},{p['order_id']},{p['paid_on']},{p['method']},"
+                         f"{(p['amount'] + 100) / 100:.2f}\n".replace("0.00\n", "1.00\n"))
+        as_of = START + timedelta(days=data.draw(st.integers(0, DAYS)))
+        detail = qb.write_detail(folder / "detail.csv", as_of)
+        d = service.diagnose(method, as_of, QBFigures(detail=detail))
+        sign = 1 if method == "accrual" else -1
+        assert d.qb_balance == sign * qb.balance(account, as_of)
+        assert sum(c.amount for c in d.causes) == d.difference
+        assert d.cause("unexplained").amount == 0
+        for cause in d.causes:
+            assert cause.amount == sum(i.amount for i in cause.items)
+
+
+def test_finalize_keeps_the_diagnosis_and_prints_it(studio, capsys):
+    batch = studio.post("accrual", date(2026, 4, 21))
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    detail = qb.write_detail(studio.db_path.parent / "detail.csv", APRIL_END)
+    common = ["--db", str(studio.db_path), "--config", str(CONFIG)]
+    april = ["--previous", "2026-03-31", "--current", "2026-04-30", "--count", "check=30", "--count", "eft=-150",
+             "--count", "credit_card=266", "--count", "cash=40", "--qb-balance", "100"]
+    assert main(["finalize", *april, "--qb-note", "P6 not posted yet", "--qb-detail", str(detail), *common]) == 0
+    out = capsys.readouterr().out
+    import sqlite3
+
+    conn = sqlite3.connect(studio.db_path)
+    stored = json.loads(conn.execute("SELECT diagnosis FROM reconciliations").fetchone()[0])
+    conn.close()
+    assert stored["difference"] == "-40.00"
+    assert {c["cause"]: c["amount"] for c in stored["causes"]}["unposted"] == "-40.00"
+    printed = Path(out.split("printed report: ")[1].strip()).read_text()
+    assert "WHY THE DIFFERENCE (DIAGNOSIS)" in printed and "Events never posted" in printed
