@@ -14,6 +14,7 @@ from pathlib import Path
 from recon_tui.ledger import Period, reconcile
 from recon_tui.ledger.diagnosis import Diagnosis, QBRow, diagnose
 from recon_tui.ledger.entries import Entry
+from recon_tui.money import format_cents
 from recon_tui.store import journal, posting
 from recon_tui.store.posting import Batch
 
@@ -48,12 +49,14 @@ def qb_detail_rows(config, method: str, path: Path) -> tuple[list[QBRow], list[s
 
     account, sign = tie_out_account(config, method)
     credit_normal = [] if sign == 1 else [account]
-    report = read_detail(path, credit_normal=credit_normal)
+    report = read_detail(path, credit_normal=credit_normal, only=[account])
     try:
         rows = report.rows_for(account)
     except QBAccountNotFound:
         return [], [f"{path}: no {account} section: read as no QuickBooks transactions on it"]
-    return [QBRow(r.on, r.num, r.name, r.memo, sign * r.amount, r.line) for r in rows], []
+    if sign == 1:
+        return rows, []  # DetailRows read as QBRows (same fields); a debit account needs no new objects
+    return [QBRow(r.on, r.num, r.name, r.memo, -r.amount, r.line) for r in rows], []
 
 
 class LinkService:
@@ -96,9 +99,14 @@ class LinkService:
         """DOMAIN §9 for the method's tie-out account at ``as_of``."""
         account, sign = tie_out_account(self.config, method)
         balance = qb.balance
-        if balance is None and qb.trial_balance is not None:
-            balance = qb_balance_from_trial_balance(self.config, method, qb.trial_balance)
         rows, notes = qb_detail_rows(self.config, method, qb.detail) if qb.detail is not None else (None, [])
+        if qb.trial_balance is not None:
+            from_tb = qb_balance_from_trial_balance(self.config, method, qb.trial_balance)
+            if balance is None:
+                balance = from_tb
+            elif from_tb != balance:
+                notes.append(f"{qb.trial_balance}: the Trial Balance says {format_cents(from_tb)}; the balance "
+                             f"given, {format_cents(balance)}, is the one used")
         with self.connection() as db:
             posting.check_method(db, method)
             rec = reconcile(db, self.config, Period(as_of - timedelta(days=1), as_of), method)

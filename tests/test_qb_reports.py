@@ -649,3 +649,11 @@ def test_trial_balance_round_trip(tmp_path_factory, accounts, negative, dollar, 
 @given(st.integers(-10**15, 10**15), st.sampled_from(["minus", "parens", "trailing"]), st.booleans(), st.booleans())
 def test_every_quickbooks_form_of_an_amount_parses_back(cents, negative, dollar, grouped):
     assert parse_amount(money(cents, negative, dollar, grouped)) == cents
+
+
+def test_only_keeps_the_rows_of_the_accounts_asked_for():
+    full = read_detail(FIXTURES / "gl_detail.csv")
+    one = read_detail(FIXTURES / "gl_detail.csv", only=["accounts receivable"])
+    assert one.rows_for("Accounts Receivable") == full.rows_for("Accounts Receivable")
+    assert {row.account for row in one.rows} == {"Accounts Receivable"}
+    assert one.accounts == full.accounts  # every heading is still known (and every Total still checked)

@@ -151,13 +151,13 @@ class Change:
 
 
 def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_balance: int | None,
-             posted_total: int, changes: Iterable[Change], expected: Mapping[str, tuple] | None = None,
+             posted_total: int, changes: Iterable[Change], expected: Mapping[str, int] | None = None,
              detail: Iterable[QBRow] | None = None, lookup: Callable[[set[str]], dict[str, PostedAmount]] | None = None,
              detail_file: str | None = None, prefix: str = "", notes: tuple[str, ...] = ()) -> Diagnosis:
     """``posted_total``: the posted entries' amounts on the account dated <= C; ``changes``: every
-    event whose amount differs (see Change); ``expected``: DOCNUM -> (key, batch, date text, amount) of
-    the posted entries dated <= C with an amount on the account (needed with ``detail``); ``lookup``:
-    other posted entries by DOCNUM.
+    event whose amount differs (see Change); ``expected``: DOCNUM -> amount of the posted entries
+    dated <= C with an amount on the account (needed with ``detail``); ``lookup``: posted entries by
+    DOCNUM, asked only for the DOCNUMs that do not simply match.
 
     ``qb_balance`` None takes the balance from the detail rows (then ``detail`` is required).
     """
@@ -184,39 +184,42 @@ def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_b
                                                           f"{p.on}, now {format_cents(c.amount)} on {c.on}",
                                    _today(c, as_of) - _posted(p, as_of)))
     if rows is not None:
-        seen: dict[str, list[QBRow]] = {}
+        first: dict[str, QBRow] = {}  # DOCNUM -> its first row; later rows with it -> again
+        again: dict[str, list[QBRow]] = {}
         for row in rows:
-            seen.setdefault(row.num, []).append(row)
+            if first.setdefault(row.num, row) is not row:
+                again.setdefault(row.num, []).append(row)
         wanted = expected or {}
-        others = (lookup or (lambda nums: {}))({num for num in seen if num and num not in wanted})
-        later = {d: (q.key, q.batch, q.on.isoformat(), q.amount) for d, q in others.items() if q.on <= as_of}
-        for docnum, (key, batch, on, amount) in (*wanted.items(), *later.items()):
-            found = seen.get(docnum)
-            if found is not None and len(found) == 1 and found[0].amount == amount:
-                continue  # the usual case: imported once, unchanged
-            p = PostedAmount(docnum, key, batch, date.fromisoformat(on), amount)
-            if not found:
+        posted = lookup or (lambda nums: {})
+        odd = [d for d, amount in wanted.items()
+               if d in again or (row := first.get(d)) is None or row.amount != amount]  # the rest matches
+        others = posted({num for num in first if num and num not in wanted} | set(odd))
+        later = [d for d, q in others.items() if q.on <= as_of and d not in wanted]
+        for docnum in (*odd, *later):
+            p = others[docnum]
+            found = first.get(docnum)
+            if found is None:
                 acc["not_imported"].add(Item(p.key, p.on, docnum, f"batch {p.batch}: {_describe(p.key)} "
                                                                    f"missing in QuickBooks", p.amount))
                 continue
-            first, *extra = found
-            if first.amount != p.amount:
+            if found.amount != p.amount:
                 acc["changed_in_qb"].add(Item(p.key, p.on, docnum, f"{_describe(p.key)}: posted {format_cents(p.amount)}, "
-                                                                    f"QuickBooks has {format_cents(first.amount)} "
-                                                                    f"(line {first.line})", p.amount - first.amount))
-            for row in extra:
+                                                                    f"QuickBooks has {format_cents(found.amount)} "
+                                                                    f"(line {found.line})", p.amount - found.amount))
+            for row in again.get(docnum, ()):
                 acc["imported_twice"].add(Item(p.key, row.on, docnum, f"batch {p.batch}: {_describe(p.key)} again "
                                                                        f"(line {row.line})", -row.amount))
         for row in rows:
-            if row.num in wanted or (row.num in others and others[row.num].on <= as_of):
+            num = row.num
+            if num in wanted or (num in others and others[num].on <= as_of):
                 continue
-            if row.num in others:  # posted, but dated after C in the studio: QuickBooks has it earlier
-                what = f"studio entry dated {others[row.num].on} in the studio, {row.on} in QuickBooks"
+            if num in others:  # posted, but dated after C in the studio: QuickBooks has it earlier
+                what = f"studio entry dated {others[num].on} in the studio, {row.on} in QuickBooks"
             else:
                 what = f"{row.name or '(no name)'} · {row.memo or '(no memo)'}" + (
-                    " (looks like a studio DOCNUM, not in this database)" if prefix and row.num.startswith(prefix)
+                    " (looks like a studio DOCNUM, not in this database)" if prefix and num.startswith(prefix)
                     else "")
-            acc["foreign"].add(Item("", row.on, row.num, f"{what} (line {row.line})", -row.amount))
+            acc["foreign"].add(Item("", row.on, num, f"{what} (line {row.line})", -row.amount))
     causes = [Cause(code, sum(i.amount for i in a.items), tuple(sorted(a.items, key=_order)))
               for code, a in acc.items() if code != "unexplained"]
     rest = studio_figure - qb_balance - sum(c.amount for c in causes)

@@ -281,6 +281,7 @@ class _Section:
     number: str | None
     line: int
     start: int  # running net when it opened, to check its Total row
+    skipped: int = 0  # rows passed over unread (read_detail's ``only``) before it opened
     children: bool = False
     has_amounts: bool = False
 
@@ -512,7 +513,8 @@ def _is_detail_header(names: list[str]) -> bool:
     return "date" in names and "num" in names and ("amount" in names or ("debit" in names and "credit" in names))
 
 
-def read_detail(path: str | Path, credit_normal: Collection[str] = ()) -> DetailReport:
+def read_detail(path: str | Path, credit_normal: Collection[str] = (),
+                only: Collection[str] | None = None) -> DetailReport:
     """Read a General Ledger / Transaction Detail by Account export.
 
     ``credit_normal``: the credit-normal accounts (liabilities, income, equity), by name as in
@@ -520,19 +522,23 @@ def read_detail(path: str | Path, credit_normal: Collection[str] = ()) -> Detail
     column needs it (its amounts are in the account's natural sign and are negated for these);
     Debit/Credit files are debit-positive already. Opening balances are read in natural sign in
     both layouts (see the module docstring).
+
+    ``only``: keep the rows of these accounts (by name as in ``balance_of``) and pass over the
+    others unread (the diagnosis needs one account): their dates and amounts are not checked, nor
+    the Total rows that include them.
     """
     # A million rows are two million new objects and no cycles: the cyclic collector would only
     # re-scan them, over and over (half the time of a big read), so it waits until we are done.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_detail(Path(path), credit_normal)
+        return _read_detail(Path(path), credit_normal, only)
     finally:
         if collecting:
             gc.enable()
 
 
-def _read_detail(path: Path, credit_normal: Collection[str]) -> DetailReport:
+def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[str] | None = None) -> DetailReport:
     records = _Records(path)
     columns, header, _ = _header(records, _is_detail_header, "Date, Num and Debit/Credit or Amount")
     width = len(header)
@@ -548,6 +554,7 @@ def _read_detail(path: Path, credit_normal: Collection[str]) -> DetailReport:
     label_end = min(index for name, index in columns.items() if name in DETAIL_COLUMNS)
     date_at, type_at, num_at, name_at, memo_at = columns["date"], at["type"], at["num"], at["name"], at["memo"]
     credit_keys = {account_key(name) for name in credit_normal}
+    kept = None if only is None else {account_key(name) for name in only}
 
     def side(account: str) -> int:
         """-1 when an Amount/Balance in the file is credit-positive for ``account``."""
@@ -566,6 +573,8 @@ def _read_detail(path: Path, credit_normal: Collection[str]) -> DetailReport:
     reader = records.reader
     plain = _PLAIN.fullmatch
     account, sign, running, line, end = None, 1, 0, 0, reader.line_num
+    wanted = True  # the current section's rows are kept
+    skipped = 0  # rows of other accounts passed over (``only``): Totals that include them go unchecked
 
     def opening_balance(row: list[str], account: str | None, sign: int) -> None:
         """The Balance cell (natural sign), else the amount cells, as the current account's opening."""
@@ -596,6 +605,9 @@ def _read_detail(path: Path, credit_normal: Collection[str]) -> DetailReport:
                 row.append("")
             day = row[date_at]
             if day:  # a transaction: the hot path, kept to plain indexing and str methods
+                if not wanted:
+                    skipped += 1
+                    continue
                 on = dates.get(day)
                 if on is None:
                     on = dates[day] = _date(records, line, day)
@@ -613,6 +625,8 @@ def _read_detail(path: Path, credit_normal: Collection[str]) -> DetailReport:
                 if account is None:
                     mine, my_sign = _from_column(records, line, row[account_at] if account_at < width else "",
                                                  by_column, side, accounts)
+                    if kept is not None and account_key(mine) not in kept:
+                        continue
                 else:
                     mine, my_sign = account, sign
                 record = new(DetailRow)
@@ -634,7 +648,8 @@ def _read_detail(path: Path, credit_normal: Collection[str]) -> DetailReport:
             low = text.casefold()
             if low == "total":
                 outline.close_to((-1, -1))
-                _check_total(records, text, total_shown(row), running, "rows")
+                if not skipped:
+                    _check_total(records, text, total_shown(row), running, "rows")
                 _rest_is_empty(records, line)
                 break
             if low in OPENING_LABELS:
@@ -643,13 +658,15 @@ def _read_detail(path: Path, credit_normal: Collection[str]) -> DetailReport:
             name = _closes(text)
             if name is not None:
                 section, _ = outline.total(text, name)
-                _check_total(records, text, total_shown(row), running - section.start, "rows")
+                if section.skipped == skipped:
+                    _check_total(records, text, total_shown(row), running - section.start, "rows")
                 account = outline.name()
             else:
-                outline.push(text, level, running)
+                outline.push(text, level, running)[0].skipped = skipped
                 account = outline.name()
                 accounts.setdefault(account, None)
             sign = side(account) if account is not None else 1
+            wanted = kept is None or account is None or account_key(account) in kept
             if name is None and row[at["balance"]].strip():  # the Desktop GL prints the opening balance here
                 opening_balance(row, account, sign)
     except ValueError:  # from parse_amount on the hot path: name the cell

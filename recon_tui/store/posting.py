@@ -74,11 +74,16 @@ def qb_text(text: str) -> str:
         return "".join(out)
 
 
+_WRITTEN: dict[str, str] = {}  # customer name -> as written (names repeat across a customer's events)
+
+
 def _as_written(entry: Entry) -> Entry:
     """The entry as the IIF file will carry it (and as it is recorded): names cleaned for IIF and
     Windows-1252. Usually nothing changes."""
-    customer = customer_name(qb_text(entry.customer))
-    key = clean(entry.key)
+    customer = _WRITTEN.get(entry.customer)
+    if customer is None:
+        customer = _WRITTEN[entry.customer] = customer_name(qb_text(entry.customer))
+    key = entry.key if entry.key.isprintable() and '"' not in entry.key else clean(entry.key)
     if customer == entry.customer and key == entry.key:
         return entry
     return Entry(key, entry.on, customer, entry.lines)
@@ -91,6 +96,16 @@ def docnum(prefix: str, seq: int) -> str:
         raise PostingError(f"docnum sequence {seq} does not fit in {DOCNUM_LENGTH} characters with prefix "
                            f"{prefix!r} (choose a shorter posting.docnum_prefix)")
     return prefix + number
+
+
+def _on_tie_out_accounts(entry: Entry, ar: str, deposits: str) -> tuple[int, int]:
+    on_ar = on_deposits = 0
+    for account, amount in entry.lines:
+        if account == ar:
+            on_ar += amount
+        elif account == deposits:
+            on_deposits += amount
+    return on_ar, on_deposits
 
 
 def batch_file(directory: Path, number: int, export: int = 1) -> Path:
@@ -137,7 +152,7 @@ def check_method(db: sqlite_utils.Database, method: str) -> None:
     used = posting_method(db)
     if used is not None and used != method:
         raise PostingError(f"this studio posts with the {used} method (batch 1); QuickBooks books use one "
-                           f"method, so post with --method {used}")
+                           f"method, so use the {used} method")
 
 
 _NAMES: dict[str, str] = {}  # account -> its JSON string (a handful of accounts, a million lines)
@@ -200,7 +215,7 @@ def post(db: sqlite_utils.Database, config: Config, method: str, through: date, 
             conn.execute("INSERT INTO posting_batches VALUES (?, ?, ?, ?, ?, ?, ?)",
                          (number, method, through.isoformat(), stamp, user, len(posted), str(path)))
             rows = ((p.entry.key, *split_key(p.entry.key), p.docnum, first + i, number, p.entry.on.isoformat(),
-                     p.entry.customer, _encode(p.entry), p.entry.amount_on(ar), p.entry.amount_on(deposits))
+                     p.entry.customer, _encode(p.entry), *_on_tie_out_accounts(p.entry, ar, deposits))
                     for i, p in enumerate(posted))
             while chunk := list(islice(rows, CHUNK)):
                 conn.executemany("INSERT INTO posted_entries (event_key, kind, record_id, docnum, seq, batch, "
@@ -294,13 +309,12 @@ def changes(db: sqlite_utils.Database, method: str, as_of: date, sign: int) -> l
     return out
 
 
-def expected(db: sqlite_utils.Database, method: str, as_of: date, sign: int) -> dict[str, tuple]:
-    """DOCNUM -> (event key, batch, date text, amount) of every posted entry dated on or before
-    ``as_of`` with an amount on the tie-out account (plain tuples: there are hundreds of thousands)."""
+def expected(db: sqlite_utils.Database, method: str, as_of: date, sign: int) -> dict[str, int]:
+    """DOCNUM -> amount of every posted entry dated on or before ``as_of`` with an amount on the
+    tie-out account (plain ints: there are hundreds of thousands; ``by_docnum`` gives the rest)."""
     field = _field(method)
-    rows = db.execute(f"SELECT docnum, event_key, batch, posted_on, {sign} * {field} FROM posted_entries "
-                      f"WHERE posted_on <= ? AND {field} != 0", (as_of.isoformat(),))
-    return {row[0]: row[1:] for row in rows}
+    return dict(db.execute(f"SELECT docnum, {sign} * {field} FROM posted_entries WHERE posted_on <= ? AND {field} != 0",
+                           (as_of.isoformat(),)).fetchall())
 
 
 def by_docnum(db: sqlite_utils.Database, method: str, docnums: set[str], sign: int) -> dict[str, PostedAmount]:

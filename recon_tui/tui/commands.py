@@ -7,6 +7,13 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 
+def open_post(app) -> None:
+    from recon_tui.tui.screens.post import PostScreen
+
+    if not isinstance(app.screen, PostScreen):
+        app.push_screen(PostScreen())
+
+
 class StepCommands(Provider):
     def _commands(self) -> list[tuple[str, str, object]]:
         app = self.app
@@ -15,6 +22,8 @@ class StepCommands(Provider):
                     for i, step in enumerate(app.wizard_steps()) if step is not app.screen]
         commands.append(("History: finalized reconciliations", "Open, re-check or reopen a record",
                          app.action_history))
+        commands.append(("Post to QuickBooks", "Post the events not yet posted as an IIF batch; re-export a batch",
+                         partial(open_post, app)))
         if app.wizard.period(app.today) is not None:
             commands.append(("Export: this period's report as text", "Saved beside the database, laid out like "
                              "the reconciliation page", app.action_export_report))

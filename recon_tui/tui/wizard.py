@@ -77,6 +77,9 @@ class Wizard:
     notes: dict[str, str] = field(default_factory=dict)
     qb_balance: str = ""  # the QuickBooks GL balance typed at the tie-out
     qb_note: str = ""
+    qb_trial_balance: str = ""  # optional QuickBooks report files for the diagnosis (DOMAIN §9)
+    qb_detail: str = ""
+    diagnosis: dict | None = None  # the last diagnosis (Diagnosis.to_json()), stored when finalizing
     final_notes: str = ""
     started: bool = False  # once the user left the start screen: quitting asks first
 

@@ -26,7 +26,8 @@ def build_request(wizard, rec: Reconciliation) -> FinalizeRequest:
         method=wizard.method, period=rec.period,
         counted={m: parse_cents(text) for m, text in wizard.counted.items() if text.strip()},
         count_notes={m: note for m, note in wizard.notes.items() if note.strip()},
-        qb_balance=parse_cents(wizard.qb_balance), qb_note=wizard.qb_note, notes=wizard.final_notes)
+        qb_balance=parse_cents(wizard.qb_balance), qb_note=wizard.qb_note, notes=wizard.final_notes,
+        diagnosis=wizard.diagnosis)
 
 
 def locked_text(request: FinalizeRequest, rec: Reconciliation, number: int | None = None) -> str:

@@ -18,8 +18,10 @@ def _sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from recon_tui.tui.screens.confirm import ConfirmQuit
     from recon_tui.tui.screens.count import CountScreen
     from recon_tui.tui.screens.dates import DatesScreen
+    from recon_tui.tui.screens.diagnosis import CauseTable, ItemTable
     from recon_tui.tui.screens.finalize import ConfirmFinalize, FinalizeScreen
     from recon_tui.tui.screens.history import HistoryScreen, ReopenDialog
+    from recon_tui.tui.screens.post import ConfirmPost, ConfirmReexport, PostScreen
     from recon_tui.tui.screens.reports import ReportScreen
     from recon_tui.tui.screens.review import ReviewScreen
     from recon_tui.tui.screens.start import StartScreen
@@ -45,6 +47,8 @@ def _sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Review", keys(FigureTable, ReviewScreen) + [("↑ ↓ ← →", "Move; ← → pick Change or Current")]),
         ("Drill-down", keys(RecordTable) + [("pgup / pgdn", "Page through the records")]),
         ("Tie-out", keys(TieOutScreen)),
+        ("Diagnosis", keys(CauseTable, ItemTable) + [("home / end", "First / last loaded record")]),
+        ("Post", keys(PostScreen) + keys(ConfirmPost) + keys(ConfirmReexport)),
         ("Reports", keys(ReportScreen)),
         ("Finalize", keys(FinalizeScreen) + keys(ConfirmFinalize)),
         ("History", keys(HistoryScreen) + keys(ReopenDialog)),

@@ -21,7 +21,8 @@ METHODS = {
 class StartScreen(StepScreen):
     STEP = "Start"
     SUB_TITLE = "Step 1 of 6 · Start"
-    BINDINGS = [Binding("h", "history", "History", id="history", tooltip="Finalized reconciliations")]
+    BINDINGS = [Binding("h", "history", "History", id="history", tooltip="Finalized reconciliations"),
+                Binding("p", "post", "Post to QB", id="post", tooltip="Post events to QuickBooks as an IIF batch")]
 
     def compose(self) -> ComposeResult:
         service = self.app.service
@@ -72,3 +73,8 @@ class StartScreen(StepScreen):
 
     def action_history(self) -> None:
         self.app.action_history()
+
+    def action_post(self) -> None:
+        from recon_tui.tui.screens.post import PostScreen
+
+        self.app.push_screen(PostScreen())

@@ -3,20 +3,31 @@
 The studio figure is computed both ways (from the two reports and from the balance sheet) and
 shown side by side; the reports themselves open with F5 and F6 (letters go to the entries). A non-zero difference needs a
 note before the reconciliation can be finalized.
+
+F7 diagnoses a difference (DOMAIN §9) from the balance typed, or from QuickBooks' Trial Balance and
+transaction detail saved as CSV; the last diagnosis is kept in the wizard and stored with the
+finalized record, until the balance typed changes. F8 opens the posting screen.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
+from textual.worker import get_current_worker
 
 from recon_tui.ledger import Reconciliation
-from recon_tui.money import MoneyError, format_grouped, parse_cents
+from recon_tui.ledger.diagnosis import Diagnosis
+from recon_tui.link import QBFigures
+from recon_tui.money import MoneyError, format_cents, format_grouped, parse_cents
+from recon_tui.store.posting import PostingError
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+from recon_tui.tui.widgets.fields import Field
 
 
 def tie_out_lines(rec: Reconciliation) -> list[tuple[str, int]]:
@@ -53,6 +64,11 @@ class TieOutScreen(StepScreen):
         Binding("f6", "deposits", "Deposit Rec.", id="deposits", tooltip="The Customer Deposit Reconciliation"),
         Binding("ctrl+n", "next", "Finalize", id="next", tooltip="Go on to finalize (needs a balance and, "
                 "for a difference, a note)"),
+        Binding("f7", "diagnose", "Diagnose", id="diagnose", tooltip="Why the studio and QuickBooks differ, "
+                "to the cent"),
+        # not in the footer (no room at 80 columns with Finalize): in the help and the palette
+        Binding("f8", "post", "Post to QuickBooks", id="post", show=False,
+                tooltip="Post events to QuickBooks as an IIF batch"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -72,12 +88,36 @@ class TieOutScreen(StepScreen):
                 yield Label("Note", classes="tie-label")
                 yield Input(wizard.qb_note, placeholder="why the two differ (required if they do)",
                             id="qb-note", compact=True)
+            yield Static("Optional, for F7 Diagnose: QuickBooks reports saved as CSV", id="tie-files-title",
+                         markup=False)
+            with Horizontal(classes="tie-row tie-file-row"):
+                yield Label("Trial Balance", classes="tie-label")
+                yield Field(wizard.qb_trial_balance, placeholder=f"Trial Balance report as of {self.period.current}",
+                            id="qb-trial-balance", compact=True)
+            with Horizontal(classes="tie-row"):
+                yield Label("Transaction detail", classes="tie-label")
+                yield Field(wizard.qb_detail, placeholder=f"Transaction Detail by Account, all dates to "
+                            f"{self.period.current}", id="qb-detail", compact=True)
             yield Static("", id="tie-status", classes="error", markup=False)
+            yield Static("", id="diag-status", classes="error", markup=False)
         yield from self.compose_footer()
 
+    def compose_footer(self):
+        from recon_tui.tui.widgets.footer import Footer
+
+        yield Footer(compact=True)  # five keys of its own: the usual spacing would cut Help off at 80 columns
+
     def on_mount(self) -> None:
+        wizard = self.app.wizard
+        kept = wizard.diagnosis
+        if kept is not None and (kept["method"], kept["as_of"]) != (wizard.method, self.period.current.isoformat()):
+            wizard.diagnosis = None  # the method or the dates changed since: it describes another tie-out
         self.query_one("#qb-balance", Input).focus()
+        self._show_kept()
         self.load()
+
+    def on_screen_resume(self) -> None:
+        self._show_kept()
 
     @work(thread=True, exclusive=True, group="tieout")
     def load(self) -> None:
@@ -99,8 +139,13 @@ class TieOutScreen(StepScreen):
         wizard = self.app.wizard
         if event.input.id == "qb-balance":
             wizard.qb_balance = event.value
+            self._drop_stale_diagnosis()
         elif event.input.id == "qb-note":
             wizard.qb_note = event.value
+        elif event.input.id == "qb-trial-balance":
+            wizard.qb_trial_balance = event.value
+        elif event.input.id == "qb-detail":
+            wizard.qb_detail = event.value
         self._update()
 
     def _update(self) -> None:
@@ -124,13 +169,17 @@ class TieOutScreen(StepScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
             return self.ready
-        if action in ("aging", "deposits"):
+        if action in ("aging", "deposits", "diagnose"):
             return self.rec is not None
         return super().check_action(action, parameters)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "qb-balance":
             self.query_one("#qb-note", Input).focus()
+        elif event.input.id == "qb-trial-balance":
+            self.query_one("#qb-detail", Input).focus()
+        elif event.input.id == "qb-detail":
+            self.action_diagnose()
         elif self.ready:
             self.action_next()
 
@@ -149,3 +198,96 @@ class TieOutScreen(StepScreen):
 
         if self.ready:
             self.app.push_screen(FinalizeScreen(self.rec))
+
+    # -- the diagnosis (DOMAIN §9) ------------------------------------------------------------------
+
+    def _diag_status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#diag-status", Static)
+        status.update(text)
+        status.set_class(not error, "ok")
+
+    def _show_kept(self) -> None:
+        kept = self.app.wizard.diagnosis
+        if kept is not None:
+            self._diag_status(f"Diagnosed difference {kept['difference']}: kept for the record; F7 runs it again.")
+        elif getattr(self, "showing_kept", False):  # dropped while away: a batch was posted since
+            self._diag_status("A batch was posted since the last diagnosis: F7 diagnoses again.")
+        self.showing_kept = kept is not None
+
+    def _drop_stale_diagnosis(self) -> None:
+        """A diagnosis explains one QuickBooks balance; another balance typed makes it wrong."""
+        wizard = self.app.wizard
+        if wizard.diagnosis is None:
+            return
+        try:
+            same = parse_cents(wizard.qb_balance) == parse_cents(wizard.diagnosis["qb_balance"])
+        except MoneyError:
+            same = False
+        if not same:
+            wizard.diagnosis = None
+            self.showing_kept = False
+            self._diag_status("The QuickBooks balance changed: F7 diagnoses it again.")
+
+    @staticmethod
+    def _path(text: str) -> Path | None:
+        text = text.strip()
+        return Path(text).expanduser() if text else None
+
+    def action_diagnose(self) -> None:
+        if self.rec is None:
+            return
+        wizard = self.app.wizard
+        balance = None
+        if wizard.qb_balance.strip():
+            try:
+                balance = parse_cents(wizard.qb_balance)
+            except MoneyError:
+                self._diag_status(f"Cannot diagnose: {wizard.qb_balance.strip()!r} is not an amount.", error=True)
+                return
+        trial_balance, detail = self._path(wizard.qb_trial_balance), self._path(wizard.qb_detail)
+        if balance is None and trial_balance is None and detail is None:
+            self._diag_status("Cannot diagnose: enter the QuickBooks balance, or give the Trial Balance or "
+                              "the transaction detail.", error=True)
+            return
+        for path in (trial_balance, detail):
+            if path is not None and not path.is_file():
+                self._diag_status(f"Cannot diagnose: {path}: no such file.", error=True)
+                return
+        self._diag_status("Diagnosing…")
+        self.diagnose(QBFigures(balance, trial_balance, detail), fill=balance is None)
+
+    @work(thread=True, exclusive=True, group="diagnose")
+    def diagnose(self, qb: QBFigures, fill: bool) -> None:
+        method = self.app.wizard.method
+        try:
+            diagnosis = self.app.service.diagnose(method, self.period.current, qb)
+        except PostingError:  # the domain's message names a CLI option; say what to do here instead
+            books = self.app.service.posting_method()
+            self.app.call_from_thread(self._diag_status, f"Cannot diagnose with the {method} method: the books "
+                                      f"post with the {books} method (since batch 1); choose {books.title()} at "
+                                      "the start.", True)
+            return
+        except Exception as exc:  # unreadable QuickBooks file, a broken database
+            message = " ".join(str(exc).split()) or type(exc).__name__
+            self.app.call_from_thread(self._diag_status, f"Cannot diagnose: {message}", True)
+            return
+        if not get_current_worker().is_cancelled:  # F7 again meanwhile: the newer one shows
+            self.app.call_from_thread(self._diagnosed, diagnosis, fill)
+
+    def _diagnosed(self, diagnosis: Diagnosis, fill: bool) -> None:
+        from recon_tui.tui.screens.diagnosis import DiagnosisScreen
+
+        wizard = self.app.wizard
+        if fill:  # the balance came from the Trial Balance (or the detail): show it where it is typed
+            wizard.qb_balance = format_cents(diagnosis.qb_balance)
+            self.query_one("#qb-balance", Input).value = wizard.qb_balance
+        wizard.diagnosis = diagnosis.to_json()
+        self._show_kept()
+        self._update()
+        if self.is_current:  # not when the user went elsewhere meanwhile
+            self.app.push_screen(DiagnosisScreen(diagnosis, ("Review", "Tie-out", "Diagnosis")))
+
+    def action_post(self) -> None:
+        from recon_tui.tui.screens.post import PostScreen
+
+        self.app.push_screen(PostScreen(("Review", "Tie-out", "Post to QuickBooks")))
