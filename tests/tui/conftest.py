@@ -40,6 +40,54 @@ def _steady_screen(monkeypatch):
     monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", TopLevelSVGs)
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "keyboard: type text key by key (the default pastes it into inputs)")
+
+
+@pytest.fixture(autouse=True)
+def _paste_text(request, monkeypatch):
+    """Text typed into an input arrives as one terminal paste instead of a key per character.
+
+    Pilot waits for the app to go idle after every key (~50 ms, and up to a second while a worker
+    runs), which made typed dates, amounts and file paths most of the suite's time. A paste goes
+    through the Input's own paste handling (as when a user pastes); keys that are not text, and text
+    sent while no input has focus, are still pressed one by one. Tests marked ``keyboard`` (the
+    end-to-end walks and the typing tests) press every key.
+    """
+    if request.node.get_closest_marker("keyboard"):
+        return
+    from textual import events
+    from textual.pilot import Pilot
+    from textual.widgets import Input
+
+    press = Pilot.press
+
+    async def paste_or_press(self, *keys: str) -> None:
+        text: list[str] = []
+
+        async def flush() -> None:
+            if not text:
+                return
+            chunk = "".join(text)
+            text.clear()
+            focused = self.app.focused
+            if isinstance(focused, Input):
+                focused.post_message(events.Paste(chunk))
+                await self.pause()
+            else:
+                await press(self, *chunk)
+
+        for key in keys:
+            if len(key) == 1 and key.isprintable():
+                text.append(key)
+            else:
+                await flush()
+                await press(self, key)
+        await flush()
+
+    monkeypatch.setattr(Pilot, "press", paste_or_press)
+
+
 def _import(tmp: Path, csv_dir: Path, config_path: Path) -> Path:
     config = load_config(config_path)
     path = tmp / "studio.db"

@@ -64,6 +64,7 @@ def stored(db: Path) -> list[dict]:
     return rows
 
 
+@pytest.mark.keyboard
 @pytest.mark.parametrize("method, qb_balance, figure", [("accrual", "0", "0.00"), ("cash", "30", "30.00")])
 async def test_a_whole_reconciliation_by_keyboard(closing_app, own_db, method, qb_balance, figure):
     app = closing_app()

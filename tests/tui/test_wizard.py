@@ -11,6 +11,8 @@ from recon_tui.tui.screens.review import ReviewScreen
 from recon_tui.tui.screens.start import StartScreen
 from recon_tui.tui.widgets.figures import FigureTable
 
+pytestmark = pytest.mark.keyboard  # the wizard's own tests type every key
+
 SIZE = (80, 24)
 
 

@@ -3,17 +3,20 @@
 Textual's Footer queues a full recompose (a dozen widgets) for every ``refresh_bindings()`` call.
 Filling a table or moving a cursor asks for that many times in one go, and a backlog of a hundred
 recomposes kept the review busy for a second before the next keypress was handled (measured with
-bench/bench_tui.py). One pending recompose at a time shows exactly the same keys.
+bench/bench_tui.py). One pending recompose at a time shows exactly the same keys, and none at all
+when the keys on display did not change (most focus moves), which also halves a keypress's work.
 """
 
 from __future__ import annotations
 
+from textual.dom import NoScreen
 from textual.screen import Screen
 from textual.widgets import Footer as TextualFooter
 
 
 class Footer(TextualFooter):
     _recompose_pending = False
+    _shown: tuple | None = None  # the keys on display: moving the focus often changes none of them
 
     def bindings_changed(self, screen: Screen) -> None:
         self._bindings_ready = True
@@ -23,6 +26,18 @@ class Footer(TextualFooter):
             self._recompose_pending = True
             self.call_after_refresh(self._recompose_once)
 
+    def _keys(self) -> tuple:
+        return tuple((binding.key, binding.description, enabled, tooltip)
+                     for _, binding, enabled, tooltip in self.screen.active_bindings.values() if binding.show)
+
     async def _recompose_once(self) -> None:
         self._recompose_pending = False
-        await self.recompose()
+        if not self.is_attached:  # its screen was dismissed or switched away meanwhile
+            return
+        try:
+            keys = self._keys()
+        except NoScreen:
+            return
+        if keys != self._shown:
+            self._shown = keys
+            await self.recompose()
