@@ -33,6 +33,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/bench_tui.py
+	$(BIN)/python bench/bench_link.py --db bench/out/studio.db
+	$(BIN)/python bench/bench_iif.py
 
 clean:
 	rm -rf $(VENV) demo .pytest_cache .hypothesis

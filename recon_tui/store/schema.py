@@ -173,8 +173,6 @@ _V3 = """
             deposits INTEGER NOT NULL       -- ... on the customer deposits account
         ) WITHOUT ROWID;
         CREATE INDEX posted_entries_batch ON posted_entries(batch, seq);
-        -- the journal reads each order's payments in event order without touching the table
-        CREATE INDEX payments_journal ON payments(order_id, paid_on, payment_id, method, amount);
         CREATE TABLE batch_exports (
             batch INTEGER NOT NULL REFERENCES posting_batches(number),
             export INTEGER NOT NULL,        -- 1 = the original file, 2.. = re-exports
