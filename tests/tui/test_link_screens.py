@@ -411,6 +411,12 @@ async def test_finalizing_after_a_diagnosis_stores_it(link_app, own_db):
         await pilot.press("y")
         await settle(pilot)
         assert app.screen.done
+        await pilot.press("ctrl+n", "h")  # the history's record view shows the diagnosis kept with it
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = text(app, "#record-diagnosis")
+        assert "Events never posted" in shown and "Unexplained" in shown and "-10.00" in shown
     diagnosis = stored_diagnosis(own_db)
     assert (diagnosis["method"], diagnosis["gl_account"], diagnosis["as_of"]) == ("accrual", "Accounts Receivable",
                                                                                    "2026-04-30")

@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Input, Label, Static
 from recon_tui.ledger.finalize import Drift, FinalizeError, StoredRecord, stored_summary
 from recon_tui.ledger.summary import PAYMENT_LABELS
 from recon_tui.money import format_grouped
+from recon_tui.reporting import diagnosis_table
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
 from recon_tui.tui.widgets.figures import FigureTable
@@ -191,6 +192,9 @@ class RecordScreen(ReconScreen):
             yield Static(self.counts_text(), markup=False)
             yield Label("Tie-out", classes="section-title")
             yield Static(self.tie_text(), markup=False)
+            if r.diagnosis:
+                yield Label("Why the difference (the diagnosis kept with the record)", classes="section-title")
+                yield Static(diagnosis_table(r.diagnosis).split("\n", 1)[1], id="record-diagnosis", markup=False)
             if self.drift is not None:
                 yield Label("Changed since it was finalized", classes="section-title")
                 yield Static("\n".join(self.drift.describe()), classes="error", markup=False)
