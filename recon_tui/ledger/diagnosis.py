@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from recon_tui.ledger.entries import describe_key, split_key
 from recon_tui.money import format_cents
 
 CAUSES = (
@@ -52,12 +53,10 @@ class Item:
     @property
     def record(self) -> tuple[str, str] | None:
         """('order' | 'payment' | 'adjustment', id) of the studio record behind the item."""
-        kind, _, rest = self.key.partition(":")
-        if kind == "order":
-            return "order", rest.rsplit(":", 1)[0]
-        if kind in ("payment", "adjustment"):
-            return kind, rest
-        return None
+        kind, record = split_key(self.key)
+        if kind in ("completed", "voided"):
+            return "order", record
+        return (kind, record) if kind in ("payment", "adjustment") else None
 
 
 @dataclass(frozen=True)
@@ -131,14 +130,6 @@ class _Acc:
             self.items.append(item)
 
 
-def _describe(key: str) -> str:
-    kind, _, rest = key.partition(":")
-    if kind == "order":
-        order, _, event = rest.rpartition(":")
-        return f"order {order} {event}"
-    return f"{kind} {rest}"
-
-
 @dataclass(frozen=True)
 class Change:
     """An event whose amount on the account differs between the studio today and what was posted
@@ -175,12 +166,12 @@ def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_b
     for c in changes:
         p = c.posted
         if p is None:
-            acc["unposted"].add(Item(c.key, c.on, "", f"{_describe(c.key)}, not posted", _today(c, as_of)))
+            acc["unposted"].add(Item(c.key, c.on, "", f"{describe_key(c.key)}, not posted", _today(c, as_of)))
         elif c.amount is None:
-            acc["vanished"].add(Item(c.key, p.on, p.docnum, f"{_describe(c.key)}: posted {format_cents(p.amount)}, "
+            acc["vanished"].add(Item(c.key, p.on, p.docnum, f"{describe_key(c.key)}: posted {format_cents(p.amount)}, "
                                                             f"the event is gone", -_posted(p, as_of)))
         else:
-            acc["edited"].add(Item(c.key, c.on, p.docnum, f"{_describe(c.key)}: posted {format_cents(p.amount)} on "
+            acc["edited"].add(Item(c.key, c.on, p.docnum, f"{describe_key(c.key)}: posted {format_cents(p.amount)} on "
                                                           f"{p.on}, now {format_cents(c.amount)} on {c.on}",
                                    _today(c, as_of) - _posted(p, as_of)))
     if rows is not None:
@@ -199,15 +190,15 @@ def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_b
             p = others[docnum]
             found = first.get(docnum)
             if found is None:
-                acc["not_imported"].add(Item(p.key, p.on, docnum, f"batch {p.batch}: {_describe(p.key)} "
+                acc["not_imported"].add(Item(p.key, p.on, docnum, f"batch {p.batch}: {describe_key(p.key)} "
                                                                    f"missing in QuickBooks", p.amount))
                 continue
             if found.amount != p.amount:
-                acc["changed_in_qb"].add(Item(p.key, p.on, docnum, f"{_describe(p.key)}: posted {format_cents(p.amount)}, "
+                acc["changed_in_qb"].add(Item(p.key, p.on, docnum, f"{describe_key(p.key)}: posted {format_cents(p.amount)}, "
                                                                     f"QuickBooks has {format_cents(found.amount)} "
                                                                     f"(line {found.line})", p.amount - found.amount))
             for row in again.get(docnum, ()):
-                acc["imported_twice"].add(Item(p.key, row.on, docnum, f"batch {p.batch}: {_describe(p.key)} again "
+                acc["imported_twice"].add(Item(p.key, row.on, docnum, f"batch {p.batch}: {describe_key(p.key)} again "
                                                                        f"(line {row.line})", -row.amount))
         for row in rows:
             num = row.num

@@ -55,3 +55,19 @@ def make_lines(pairs, receivable: str) -> tuple[Line, ...]:
     lines = [Line(account, amount) for account, amount in net.items() if amount]
     lines.sort(key=lambda line: line.account != receivable)  # stable: A/R first, the rest as they came
     return tuple(lines)
+
+
+def split_key(key: str) -> tuple[str, str]:
+    """An event key's kind and record: 'payment:P1' -> ('payment', 'P1'),
+    'order:A:completed' -> ('completed', 'A'), 'order:A:voided' -> ('voided', 'A')."""
+    kind, _, rest = key.partition(":")
+    if kind == "order":
+        record, _, event = rest.rpartition(":")
+        return event, record
+    return kind, rest
+
+
+def describe_key(key: str) -> str:
+    """'payment:P1' -> 'payment P1'; 'order:A:completed' -> 'order A completed'."""
+    kind, record = split_key(key)
+    return f"order {record} {kind}" if kind in ("completed", "voided") else f"{kind} {record}"

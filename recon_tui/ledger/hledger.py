@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from recon_tui.ledger.entries import Entry
+from recon_tui.ledger.entries import Entry, describe_key
 from recon_tui.money import format_cents
 
 _SPACES = re.compile(r"\s{2,}|\t")
@@ -27,20 +27,12 @@ def description(text: str) -> str:
     return " ".join(text.replace("|", "/").replace(";", ",").split())
 
 
-def _what(key: str) -> str:
-    kind, _, rest = key.partition(":")
-    if kind == "order":
-        order, _, event = rest.rpartition(":")
-        return f"order {order} {event}"
-    return f"{kind} {rest}"
-
-
 def write_journal(out: TextIO, entries: Iterable[Entry], *, studio: str, method: str, through: str) -> int:
     out.write(f"; {description(studio)}: recon-tui journal (DOMAIN §8), {method} method, events through {through}\n"
               f"; amounts in the studio's currency; positive = debit\n\n")
     count = 0
     for entry in entries:
-        out.write(f"{entry.on.isoformat()} {description(_what(entry.key) + ' · ' + entry.customer)}  ; event:{entry.key}\n")
+        out.write(f"{entry.on.isoformat()} {description(describe_key(entry.key) + ' · ' + entry.customer)}  ; event:{entry.key}\n")
         width = max(len(account_name(line.account)) for line in entry.lines) + 4
         for line in entry.lines:
             name = account_name(line.account)

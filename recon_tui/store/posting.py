@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from recon_tui.config import Config
 from recon_tui.ledger.diagnosis import Change, PostedAmount
-from recon_tui.ledger.entries import Entry, Line
+from recon_tui.ledger.entries import Entry, Line, split_key
 from recon_tui.quickbooks.iif import Posted, account_types, clean, customer_name, write_iif
 from recon_tui.store import journal
 
@@ -111,15 +111,6 @@ def _on_tie_out_accounts(entry: Entry, ar: str, deposits: str) -> tuple[int, int
 def batch_file(directory: Path, number: int, export: int = 1) -> Path:
     suffix = "" if export == 1 else f"-export-{export}"
     return directory / f"studio-batch-{number:04d}{suffix}.iif"
-
-
-def split_key(key: str) -> tuple[str, str]:
-    """'payment:P1' -> ('payment', 'P1'); 'order:A:completed' -> ('completed', 'A')."""
-    kind, _, rest = key.partition(":")
-    if kind == "order":
-        record, _, event = rest.rpartition(":")
-        return event, record
-    return kind, rest
 
 
 def posting_method(db: sqlite_utils.Database) -> str | None:

@@ -7,7 +7,7 @@ import asyncio
 import inspect
 import shutil
 import tempfile
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -111,6 +111,25 @@ def demo_db(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("demo")
     write_csv(build_demo(years=1, orders_per_year=400), tmp / "csv")
     return _import(tmp, tmp / "csv", ROOT / "config" / "recon.yaml")
+
+
+def fresh_copy(db: Path, folder_name: str) -> Path:
+    """A fresh copy of ``db`` for one test, at a fixed path: the screens show paths beside the
+    database (printed reports, batch files), and snapshots must not depend on a temporary name."""
+    folder = Path(tempfile.gettempdir()) / "recon-tui-tests" / folder_name
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    path = folder / "studio.db"
+    shutil.copy(db, path)
+    return path
+
+
+def fixed_app(db: Path):
+    """A factory: the app on a copy of the worked example, with who and when fixed too (the history,
+    records and batches show them)."""
+    at = datetime(2026, 5, 2, 17, 30, tzinfo=timezone.utc)
+    return lambda: make_app(load_config(FIXTURES / "worked_example.yaml"), db, WORKED_TODAY, blink=False,
+                            user="bookkeeper", clock=lambda: at)
 
 
 @pytest.fixture

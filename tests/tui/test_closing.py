@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import json
-import shutil
 import sqlite3
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from recon_tui.config import load_config
-from recon_tui.tui.app import make_app
 
-from conftest import FIXTURES, WORKED_TODAY
-from wizard_keys import WORKED_COUNTS, settle, to_count, to_dates, to_review, type_counts
+from conftest import FIXTURES, WORKED_TODAY, fixed_app, fresh_copy
+from wizard_keys import WORKED_COUNTS, settle, to_count, to_dates, to_review, to_tie_out, type_counts
 
 EXPECTED = json.loads((FIXTURES / "worked_example_report.json").read_text())
 
@@ -24,25 +21,12 @@ EXPECTED = json.loads((FIXTURES / "worked_example_report.json").read_text())
 def own_db(worked_db) -> Path:
     """A fresh copy of the worked example per test (finalizing writes to it), at a fixed path because
     the finalize screen shows the printed report's path beside it."""
-    folder = Path(tempfile.gettempdir()) / "recon-tui-tests" / "closing"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    path = folder / "studio.db"
-    shutil.copy(worked_db, path)
-    return path
+    return fresh_copy(worked_db, "closing")
 
 
 @pytest.fixture
 def closing_app(own_db):
-    """Who finalizes and when are fixed too: the history shows them."""
-    return lambda: make_app(load_config(FIXTURES / "worked_example.yaml"), own_db, WORKED_TODAY, blink=False,
-                            user="bookkeeper", clock=lambda: datetime(2026, 5, 2, 17, 30, tzinfo=timezone.utc))
-
-
-async def to_tie_out(pilot, method="accrual"):
-    await to_review(pilot, method)
-    await pilot.press("ctrl+n")
-    await settle(pilot)
+    return fixed_app(own_db)
 
 
 async def finalize(pilot, qb_balance: str, qb_note: str = "", notes: str = "April close"):

@@ -5,21 +5,17 @@ from __future__ import annotations
 
 import csv
 import json
-import shutil
 import sqlite3
-import tempfile
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from recon_tui.config import load_config
 from recon_tui.quickbooks.iif import read_iif
 from recon_tui.quickbooks.reports import read_detail, read_trial_balance
-from recon_tui.tui.app import make_app
 
-from conftest import FIXTURES, WORKED_TODAY
-from wizard_keys import settle, to_review
+from conftest import WORKED_TODAY, fixed_app, fresh_copy
+from wizard_keys import settle, to_tie_out
 
 APRIL_END = date(2026, 4, 30)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -29,25 +25,12 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 def own_db(worked_db) -> Path:
     """A fresh copy of the worked example per test (posting writes to it and beside it), at a fixed
     path because the screens show the batch files' and QuickBooks reports' paths."""
-    folder = Path(tempfile.gettempdir()) / "recon-tui-tests" / "link"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    path = folder / "studio.db"
-    shutil.copy(worked_db, path)
-    return path
+    return fresh_copy(worked_db, "link")
 
 
 @pytest.fixture
 def link_app(own_db):
-    return lambda: make_app(load_config(FIXTURES / "worked_example.yaml"), own_db, WORKED_TODAY, blink=False,
-                            user="bookkeeper", clock=lambda: datetime(2026, 5, 2, 17, 30, tzinfo=timezone.utc))
-
-
-async def to_tie_out(pilot, method="accrual"):
-    await to_review(pilot, method)
-    await pilot.press("ctrl+n")
-    await settle(pilot)
-    assert pilot.app.screen.STEP == "Tie-out"
+    return fixed_app(own_db)
 
 
 async def to_post_screen(pilot):

@@ -48,3 +48,10 @@ async def to_review(pilot: Pilot, method: str = "accrual") -> None:
     await type_counts(pilot, WORKED_COUNTS)
     await pilot.press("ctrl+n")
     await settle(pilot)
+
+
+async def to_tie_out(pilot: Pilot, method: str = "accrual") -> None:
+    await to_review(pilot, method)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    assert pilot.app.screen.STEP == "Tie-out"
