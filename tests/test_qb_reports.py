@@ -657,3 +657,27 @@ def test_only_keeps_the_rows_of_the_accounts_asked_for():
     assert one.rows_for("Accounts Receivable") == full.rows_for("Accounts Receivable")
     assert {row.account for row in one.rows} == {"Accounts Receivable"}
     assert one.accounts == full.accounts  # every heading is still known (and every Total still checked)
+
+
+def test_only_passes_over_other_accounts_rows_and_keeps_line_numbers(tmp_path):
+    """Rows of other accounts are passed over (a multi-line memo there included), and a problem
+    further down is reported on its real line."""
+    header = ",,Type,Date,Num,Name,Memo,Debit,Credit,Balance\n"
+    rows = ["Sunset Portrait Studio\n", "Transaction Detail by Account\n", header,
+            ",Undeposited Funds,,,,,,,,\n",
+            ',,General Journal,04/01/2026,SP1,Ann,"two\nlines, 04/02/2026",10.00,,10.00\n',
+            ",,General Journal,04/03/2026,SP2,Ann,plain,5.00,,15.00\n",
+            ",Total Undeposited Funds,,,,,,15.00,0.00,15.00\n",
+            ",Accounts Receivable,,,,,,,,\n",
+            ",,General Journal,04/05/2026,SP3,Bo,sale,20.00,,20.00\n",
+            ",,General Journal,04/06/2026,SP4,Bo,payment,,5.00,15.00\n",
+            ",Total Accounts Receivable,,,,,,20.00,5.00,15.00\n"]
+    path = tmp_path / "detail.csv"
+    path.write_text("".join(rows))
+    one = read_detail(path, only=["Accounts Receivable"])
+    assert [(r.num, r.amount, r.line) for r in one.rows] == [("SP3", 2000, 10), ("SP4", -500, 11)]
+    assert read_detail(path).rows_for("Accounts Receivable") == one.rows_for("Accounts Receivable")
+    broken = tmp_path / "broken.csv"
+    broken.write_text("".join(rows[:10]) + ",,General Journal,04/07/2026,SP5,Bo,bad,1.2.3,,15.00\n")
+    with pytest.raises(QBReportError, match=r"broken\.csv:12: "):
+        read_detail(broken, only=["Accounts Receivable"])
