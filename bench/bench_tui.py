@@ -1,5 +1,5 @@
 """Time the terminal UI on the benchmark studio: launch → start screen, → review open, → a large
-drill-down's first page. Prints a table; never run in CI.
+drill-down's first page (from Enter on an idle review). Prints a table; never run in CI.
 
     .venv/bin/python bench/bench_tui.py [--db bench/out/studio.db] [--config config/recon.yaml]
 """
@@ -51,6 +51,8 @@ async def measure(db: Path, config: Path) -> list[tuple[str, float]]:
         await until(pilot, lambda: isinstance(app.screen, ReviewScreen)
                     and app.screen.query_one("#table-balance_sheet", FigureTable).row_count > 0)
         out.append(("open the review (Oct 2026)", time.perf_counter() - t))
+        await app.workers.wait_for_complete()  # the review's own work done: Enter is pressed on an idle app
+        await pilot.pause()
         sheet = app.screen.query_one("#table-balance_sheet", FigureTable)
         sheet.focus()
         sheet.cursor_coordinate = sheet.cursor_coordinate._replace(row=1, column=2)  # Undeposited Funds, Current

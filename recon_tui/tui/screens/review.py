@@ -89,8 +89,9 @@ class ReviewScreen(StepScreen):
     def _show_drift(self, drifts: dict) -> None:
         warning = drift_warning(drifts)
         drift = self.query_one("#drift", Static)
-        drift.update(warning)
-        drift.display = bool(warning)
+        if warning or drift.display:  # the usual case, nothing changed: no re-layout
+            drift.update(warning)
+            drift.display = bool(warning)
 
     def on_resize(self, event: Resize) -> None:
         self.query_one("#tables").set_class(event.size.width >= WIDE, "wide")
