@@ -7,12 +7,14 @@ them in worker threads. Nothing here imports textual.
 from __future__ import annotations
 
 import getpass
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from recon_tui.ledger import Period, reconcile
-from recon_tui.ledger.diagnosis import Diagnosis, QBRow, diagnose
+from recon_tui.ledger import Period, summarize
+from recon_tui.ledger.diagnosis import Change, Diagnosis, Matched, QBRow, diagnose, match_detail
 from recon_tui.ledger.entries import Entry
 from recon_tui.money import format_cents
 from recon_tui.store import journal, posting
@@ -96,28 +98,75 @@ class LinkService:
                                     user=self._user(), now=self._now())
 
     def diagnose(self, method: str, as_of: date, qb: QBFigures) -> Diagnosis:
-        """DOMAIN §9 for the method's tie-out account at ``as_of``."""
+        """DOMAIN §9 for the method's tie-out account at ``as_of``.
+
+        With a detail export, a second thread fetches the posted DOCNUMs and then compares every
+        event with what was posted (one long SQL pass), while this one reads the export and matches
+        it with those DOCNUMs: SQLite works without the GIL, so the two overlap on two cores."""
         account, sign = tie_out_account(self.config, method)
-        balance = qb.balance
-        rows, notes = qb_detail_rows(self.config, method, qb.detail) if qb.detail is not None else (None, [])
-        if qb.trial_balance is not None:
-            from_tb = qb_balance_from_trial_balance(self.config, method, qb.trial_balance)
-            if balance is None:
-                balance = from_tb
-            elif from_tb != balance:
-                notes.append(f"{qb.trial_balance}: the Trial Balance says {format_cents(from_tb)}; the balance "
-                             f"given, {format_cents(balance)}, is the one used")
         with self.connection() as db:
-            posting.check_method(db, method)
-            rec = reconcile(db, self.config, Period(as_of - timedelta(days=1), as_of), method)
-            return diagnose(
-                method=method, account=account, as_of=as_of, studio_figure=rec.tie_out.studio_figure,
-                qb_balance=balance, posted_total=posting.posted_total(db, method, as_of, sign),
-                changes=posting.changes(db, method, as_of, sign),
-                expected=posting.expected(db, method, as_of, sign) if rows is not None else None,
-                detail=rows, lookup=lambda nums: posting.by_docnum(db, method, nums, sign),
-                detail_file=str(qb.detail) if qb.detail else None, prefix=self.config.docnum_prefix,
-                notes=tuple(notes))
+            posting.check_method(db, method)  # before reading a file that may be large
+            if qb.detail is None:
+                balance = qb.balance
+                notes: list[str] = []
+                if qb.trial_balance is not None:
+                    balance, notes = self._trial_balance(method, qb, balance)
+                return self._diagnose(db, method, as_of, balance, posting.changes(db, method, as_of, sign),
+                                      posting.posted_total(db, method, as_of, sign), None, notes)
+        posted: Future = Future()
+        with ThreadPoolExecutor(1, thread_name_prefix="diagnosis") as pool:
+            started = threading.Event()
+            compared = pool.submit(self._posted_side, method, as_of, sign, started, posted)
+            # Until its query runs, the thread needs the GIL often, and each time it would wait for
+            # this one to hand it over (up to 5 ms): let it open its connection first.
+            started.wait(10)
+            rows, notes = qb_detail_rows(self.config, method, qb.detail)
+            balance = qb.balance
+            if qb.trial_balance is not None:
+                balance, tb_notes = self._trial_balance(method, qb, balance)
+                notes += tb_notes
+            with self.connection() as db:
+                expected = posted.result()
+                matched = match_detail(rows, expected, lambda nums: posting.by_docnum(db, method, nums, sign), as_of,
+                                       self.config.docnum_prefix)
+                del rows
+                return self._diagnose(db, method, as_of, balance, compared.result(), sum(expected.values()), matched,
+                                      notes, detail_file=str(qb.detail))
+
+    def _trial_balance(self, method: str, qb: QBFigures, balance: int | None) -> tuple[int, list[str]]:
+        from_tb = qb_balance_from_trial_balance(self.config, method, qb.trial_balance)
+        if balance is None:
+            return from_tb, []
+        if from_tb == balance:
+            return balance, []
+        return balance, [f"{qb.trial_balance}: the Trial Balance says {format_cents(from_tb)}; the balance given, "
+                         f"{format_cents(balance)}, is the one used"]
+
+    def _diagnose(self, db, method: str, as_of: date, balance: int | None, changes: list, posted_total: int,
+                  matched: Matched | None, notes: list[str], detail_file: str | None = None) -> Diagnosis:
+        account, _ = tie_out_account(self.config, method)
+        # the review's figure (DOMAIN §5), which the tie-out checks two ways
+        summary = summarize(db, self.config, Period(as_of - timedelta(days=1), as_of))
+        figure = summary.line("accounts_receivable" if method == "accrual" else "deposits").current
+        return diagnose(method=method, account=account, as_of=as_of, studio_figure=figure, qb_balance=balance,
+                        posted_total=posted_total, changes=changes, matched=matched, detail_file=detail_file,
+                        prefix=self.config.docnum_prefix, notes=tuple(notes))
+
+    def _posted_side(self, method: str, as_of: date, sign: int, started: threading.Event,
+                     posted: Future) -> list[Change]:
+        """The posted DOCNUMs (handed over in ``posted`` as soon as they are read), then how today's
+        events differ from what was posted (see ``diagnose``)."""
+        try:
+            with self.connection() as db:
+                started.set()
+                posted.set_result(posting.expected(db, method, as_of, sign))
+                return posting.changes(db, method, as_of, sign)
+        except BaseException as error:
+            if not posted.done():  # the database could not be opened or read: the reader sees why
+                posted.set_exception(error)
+            raise
+        finally:
+            started.set()
 
     def export_hledger(self, method: str, through: date, out) -> int:
         from recon_tui.ledger.hledger import write_journal

@@ -287,3 +287,57 @@ def test_finalize_keeps_the_diagnosis_and_prints_it(studio, capsys):
     assert {c["cause"]: c["amount"] for c in stored["causes"]}["unposted"] == "-40.00"
     printed = Path(out.split("printed report: ")[1].strip()).read_text()
     assert "WHY THE DIFFERENCE (DIAGNOSIS)" in printed and "Events never posted" in printed
+
+
+def test_matching_finds_every_row_that_does_not_simply_match():
+    """match_detail compares the rows with the posted DOCNUMs as sets, then looks at the odd ones:
+    an exact repeat, a second row with another amount, a missing DOCNUM, a changed amount, a row
+    without a number, and one dated after C (left out)."""
+    from recon_tui.ledger.diagnosis import PostedAmount, QBRow, match_detail
+
+    on = date(2026, 4, 10)
+    posted = {f"SP{n}": PostedAmount(f"SP{n}", f"payment:P{n}", 1, on, amount)
+              for n, amount in ((1, 100), (2, 200), (3, 300), (4, 400), (5, 500))}
+    rows = [QBRow(on, "SP1", "A", "", 100, 10), QBRow(on, "SP1", "A", "", 100, 11),  # the same row twice
+            QBRow(on, "SP2", "B", "", 200, 12), QBRow(on, "SP2", "B", "", 250, 13),  # again, another amount
+            QBRow(on, "SP4", "D", "", 444, 14),  # changed in QuickBooks
+            QBRow(on, "SP5", "E", "", 500, 15),  # simply matches
+            QBRow(on, "", "F", "by hand", 70, 16),  # not from the studio
+            QBRow(date(2026, 5, 1), "SP9", "G", "", 1, 17)]  # after C: not counted
+    asked: list[set[str]] = []
+
+    def lookup(nums):
+        asked.append(set(nums))
+        return {num: posted[num] for num in nums if num in posted}
+    matched = match_detail(rows, {num: p.amount for num, p in posted.items()}, lookup, APRIL_END, "SP")
+    assert matched.balance == 100 + 100 + 200 + 250 + 444 + 500 + 70
+    found = {code: sorted((i.docnum, i.amount) for i in items) for code, items in matched.items.items() if items}
+    assert found == {"imported_twice": [("SP1", -100), ("SP2", -250)], "not_imported": [("SP3", 300)],
+                     "changed_in_qb": [("SP4", -44)], "foreign": [("", -70)]}
+    assert asked == [{"SP1", "SP2", "SP3", "SP4"}]  # never the rows that simply match
+
+
+def test_a_broken_export_or_database_stops_the_diagnosis_with_its_error(studio, monkeypatch):
+    """The posted side runs in a second thread: its errors and the reader's both reach the caller."""
+    import sqlite3
+
+    from recon_tui.quickbooks.reports import QBReportError
+    from recon_tui.store import posting
+
+    batch = studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    detail = qb.write_detail(studio.db_path.parent / "detail.csv", APRIL_END)
+    broken = studio.db_path.parent / "broken.csv"
+    broken.write_text(detail.read_text().replace("100.00", "1.0.0", 1))
+    with pytest.raises(QBReportError, match=r"broken\.csv:\d+: "):
+        studio.diagnose("accrual", APRIL_END, QBFigures(detail=broken))
+
+    def fails(*args):
+        raise sqlite3.OperationalError("database is locked")
+    for step in ("expected", "changes"):
+        with monkeypatch.context() as patch:
+            patch.setattr(posting, step, fails)
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                studio.diagnose("accrual", APRIL_END, QBFigures(detail=detail))
+    assert summary(studio.diagnose("accrual", APRIL_END, QBFigures(detail=detail))) == {"unexplained": 0}

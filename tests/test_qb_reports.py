@@ -656,7 +656,33 @@ def test_only_keeps_the_rows_of_the_accounts_asked_for():
     one = read_detail(FIXTURES / "gl_detail.csv", only=["accounts receivable"])
     assert one.rows_for("Accounts Receivable") == full.rows_for("Accounts Receivable")
     assert {row.account for row in one.rows} == {"Accounts Receivable"}
-    assert one.accounts == full.accounts  # every heading is still known (and every Total still checked)
+    # reading stops after the section: the headings up to it are known
+    assert one.accounts == full.accounts[:full.accounts.index("Accounts Receivable") + 1]
+
+
+def test_only_stops_reading_after_the_accounts_asked_for(tmp_path):
+    """Nothing after the wanted section is read: a broken row there does not matter (a full read
+    still refuses it), and a section further down is found when it is the one asked for."""
+    rows = ["Transaction Detail by Account\n", ",,Type,Date,Num,Name,Memo,Debit,Credit,Balance\n",
+            ",Accounts Receivable,,,,,,,,\n",
+            ",,General Journal,04/05/2026,SP3,Bo,sale,20.00,,20.00\n",
+            ",Total Accounts Receivable,,,,,,20.00,0.00,20.00\n",
+            ",Undeposited Funds,,,,,,,,\n",
+            ",,General Journal,04/06/2026,SP4,Bo,pay,1.2.3,,1.00\n",
+            ",Total Undeposited Funds,,,,,,1.00,0.00,1.00\n",
+            ",Customer Deposits,,,,,,,,\n",
+            ",,General Journal,04/07/2026,SP5,Cy,deposit,,7.00,-7.00\n",
+            ",Total Customer Deposits,,,,,,0.00,7.00,-7.00\n",
+            "TOTAL,,,,,,,21.00,7.00,14.00\n"]
+    path = tmp_path / "detail.csv"
+    path.write_text("".join(rows))
+    one = read_detail(path, only=["Accounts Receivable"])
+    assert [(r.num, r.amount, r.line) for r in one.rows_for("Accounts Receivable")] == [("SP3", 2000, 4)]
+    assert one.accounts == ("Accounts Receivable",)
+    with pytest.raises(QBReportError, match=r"detail\.csv:7: Debit '1\.2\.3' is not an amount"):
+        read_detail(path)
+    later = read_detail(path, only=["Customer Deposits"])  # passes over the broken row unread
+    assert [(r.num, r.amount, r.line) for r in later.rows] == [("SP5", -700, 10)]
 
 
 def test_only_passes_over_other_accounts_rows_and_keeps_line_numbers(tmp_path):

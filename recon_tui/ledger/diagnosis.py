@@ -20,10 +20,13 @@ Only entries dated on or before C count on either side.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
+from recon_tui.gc_pause import gc_paused
 from recon_tui.ledger.entries import describe_key, split_key
 from recon_tui.money import format_cents
 
@@ -38,6 +41,8 @@ CAUSES = (
     ("unexplained", "Unexplained"),
 )
 TITLES = dict(CAUSES)
+_ON, _AMOUNT = attrgetter("on"), attrgetter("amount")
+_NUM_AMOUNT = attrgetter("num", "amount")
 
 
 @dataclass(frozen=True)
@@ -144,24 +149,27 @@ class Change:
 def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_balance: int | None,
              posted_total: int, changes: Iterable[Change], expected: Mapping[str, int] | None = None,
              detail: Iterable[QBRow] | None = None, lookup: Callable[[set[str]], dict[str, PostedAmount]] | None = None,
-             detail_file: str | None = None, prefix: str = "", notes: tuple[str, ...] = ()) -> Diagnosis:
+             detail_file: str | None = None, prefix: str = "", notes: tuple[str, ...] = (),
+             matched: Matched | None = None) -> Diagnosis:
     """``posted_total``: the posted entries' amounts on the account dated <= C; ``changes``: every
     event whose amount differs (see Change); ``expected``: DOCNUM -> amount of the posted entries
     dated <= C with an amount on the account (needed with ``detail``); ``lookup``: posted entries by
     DOCNUM, asked only for the DOCNUMs that do not simply match.
 
     ``qb_balance`` None takes the balance from the detail rows (then ``detail`` is required).
+    ``matched``: the detail already matched (``match_detail``), instead of ``detail``.
     """
     changes = list(changes)
     moved = sum(_today(c, as_of) - _posted(c.posted, as_of) for c in changes)
     if posted_total + moved != studio_figure:
         raise AssertionError(f"the journal gives {format_cents(posted_total + moved)} on {account} at {as_of}, the "
                              f"studio figure is {format_cents(studio_figure)} (DOMAIN §8 says they are equal)")
-    rows = [row for row in detail if row.on <= as_of] if detail is not None else None
+    if matched is None and detail is not None:
+        matched = match_detail(detail, expected or {}, lookup or (lambda nums: {}), as_of, prefix)
     if qb_balance is None:
-        if rows is None:
+        if matched is None:
             raise ValueError("a QuickBooks balance or a transaction detail export is needed")
-        qb_balance = sum(row.amount for row in rows)
+        qb_balance = matched.balance
     acc = {code: _Acc() for code, _ in CAUSES}
     for c in changes:
         p = c.posted
@@ -174,48 +182,82 @@ def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_b
             acc["edited"].add(Item(c.key, c.on, p.docnum, f"{describe_key(c.key)}: posted {format_cents(p.amount)} on "
                                                           f"{p.on}, now {format_cents(c.amount)} on {c.on}",
                                    _today(c, as_of) - _posted(p, as_of)))
-    if rows is not None:
-        first: dict[str, QBRow] = {}  # DOCNUM -> its first row; later rows with it -> again
-        again: dict[str, list[QBRow]] = {}
-        for row in rows:
-            if first.setdefault(row.num, row) is not row:
-                again.setdefault(row.num, []).append(row)
-        wanted = expected or {}
-        posted = lookup or (lambda nums: {})
-        odd = [d for d, amount in wanted.items()
-               if d in again or (row := first.get(d)) is None or row.amount != amount]  # the rest matches
-        others = posted({num for num in first if num and num not in wanted} | set(odd))
-        later = [d for d, q in others.items() if q.on <= as_of and d not in wanted]
-        for docnum in (*odd, *later):
-            p = others[docnum]
-            found = first.get(docnum)
-            if found is None:
-                acc["not_imported"].add(Item(p.key, p.on, docnum, f"batch {p.batch}: {describe_key(p.key)} "
-                                                                   f"missing in QuickBooks", p.amount))
-                continue
-            if found.amount != p.amount:
-                acc["changed_in_qb"].add(Item(p.key, p.on, docnum, f"{describe_key(p.key)}: posted {format_cents(p.amount)}, "
-                                                                    f"QuickBooks has {format_cents(found.amount)} "
-                                                                    f"(line {found.line})", p.amount - found.amount))
-            for row in again.get(docnum, ()):
-                acc["imported_twice"].add(Item(p.key, row.on, docnum, f"batch {p.batch}: {describe_key(p.key)} again "
-                                                                       f"(line {row.line})", -row.amount))
-        for row in rows:
-            num = row.num
-            if num in wanted or (num in others and others[num].on <= as_of):
-                continue
-            if num in others:  # posted, but dated after C in the studio: QuickBooks has it earlier
-                what = f"studio entry dated {others[num].on} in the studio, {row.on} in QuickBooks"
-            else:
-                what = f"{row.name or '(no name)'} · {row.memo or '(no memo)'}" + (
-                    " (looks like a studio DOCNUM, not in this database)" if prefix and num.startswith(prefix)
-                    else "")
-            acc["foreign"].add(Item("", row.on, num, f"{what} (line {row.line})", -row.amount))
+    if matched is not None:
+        for code, items in matched.items.items():
+            acc[code].items.extend(items)
     causes = [Cause(code, sum(i.amount for i in a.items), tuple(sorted(a.items, key=_order)))
               for code, a in acc.items() if code != "unexplained"]
     rest = studio_figure - qb_balance - sum(c.amount for c in causes)
     causes.append(Cause("unexplained", rest))
     return Diagnosis(method, account, as_of, studio_figure, qb_balance, tuple(causes), detail_file, notes)
+
+
+
+@dataclass(frozen=True)
+class Matched:
+    """The QuickBooks side of a diagnosis: the detail rows against the posted entries."""
+
+    balance: int  # the rows dated on or before C
+    items: dict[str, list[Item]]  # not_imported, imported_twice, changed_in_qb and foreign
+
+
+def match_detail(detail: Iterable[QBRow], expected: Mapping[str, int],
+                 lookup: Callable[[set[str]], dict[str, PostedAmount]], as_of: date, prefix: str = "") -> Matched:
+    """Each detail row dated <= C against the posted entries (``expected`` and ``lookup`` as in
+    ``diagnose``); needs nothing from today's records, so it can run before they are compared."""
+    rows = detail if isinstance(detail, list) else list(detail)
+    with gc_paused():
+        if rows and max(map(_ON, rows)) > as_of:
+            rows = [row for row in rows if row.on <= as_of]
+        acc = {code: _Acc() for code in ("not_imported", "imported_twice", "changed_in_qb", "foreign")}
+        _match(acc, rows, expected, lookup, as_of, prefix)
+        return Matched(sum(map(_AMOUNT, rows)), {code: a.items for code, a in acc.items()})
+
+
+def _match(acc: dict[str, _Acc], rows: list[QBRow], wanted: Mapping[str, int],
+           posted: Callable[[set[str]], dict[str, PostedAmount]], as_of: date, prefix: str) -> None:
+    # Nearly every row simply matches its posted entry: find the DOCNUMs that do not with set
+    # operations (C speed on hundreds of thousands of rows), then look only at their rows.
+    pairs = list(map(_NUM_AMOUNT, rows))
+    distinct = set(pairs)
+    suspect = {num for num, _ in wanted.items() ^ distinct}  # missing, another amount, not ours
+    if len(distinct) != len(pairs):  # a row seen again with the same amount (another one is a suspect)
+        suspect.update(pair[0] for pair, seen in Counter(pairs).items() if seen > 1)
+    rows = [row for row in rows if row.num in suspect] if suspect else []
+    first: dict[str, QBRow] = {}  # DOCNUM -> its first row; later rows with it -> again
+    again: dict[str, list[QBRow]] = {}
+    for row in rows:
+        if first.setdefault(row.num, row) is not row:
+            again.setdefault(row.num, []).append(row)
+    odd = [d for d in suspect if d in wanted
+           and (d in again or (row := first.get(d)) is None or row.amount != wanted[d])]  # the rest matches
+    others = posted({num for num in first if num and num not in wanted} | set(odd))
+    later = [d for d, q in others.items() if q.on <= as_of and d not in wanted]
+    for docnum in (*odd, *later):
+        p = others[docnum]
+        found = first.get(docnum)
+        if found is None:
+            acc["not_imported"].add(Item(p.key, p.on, docnum, f"batch {p.batch}: {describe_key(p.key)} "
+                                                               f"missing in QuickBooks", p.amount))
+            continue
+        if found.amount != p.amount:
+            acc["changed_in_qb"].add(Item(p.key, p.on, docnum, f"{describe_key(p.key)}: posted {format_cents(p.amount)}, "
+                                                                f"QuickBooks has {format_cents(found.amount)} "
+                                                                f"(line {found.line})", p.amount - found.amount))
+        for row in again.get(docnum, ()):
+            acc["imported_twice"].add(Item(p.key, row.on, docnum, f"batch {p.batch}: {describe_key(p.key)} again "
+                                                                   f"(line {row.line})", -row.amount))
+    for row in rows:
+        num = row.num
+        if num in wanted or (num in others and others[num].on <= as_of):
+            continue
+        if num in others:  # posted, but dated after C in the studio: QuickBooks has it earlier
+            what = f"studio entry dated {others[num].on} in the studio, {row.on} in QuickBooks"
+        else:
+            what = f"{row.name or '(no name)'} · {row.memo or '(no memo)'}" + (
+                " (looks like a studio DOCNUM, not in this database)" if prefix and num.startswith(prefix)
+                else "")
+        acc["foreign"].add(Item("", row.on, num, f"{what} (line {row.line})", -row.amount))
 
 
 def _today(c: Change, as_of: date) -> int:

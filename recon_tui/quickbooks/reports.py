@@ -50,7 +50,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import gc
 import io
 import re
 from collections.abc import Collection, Mapping
@@ -58,7 +57,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
+from recon_tui.gc_pause import gc_paused
 from recon_tui.money import format_grouped
 
 __all__ = ["QBReportError", "QBAccountNotFound", "TrialBalanceRow", "TrialBalance", "DetailRow", "DetailReport",
@@ -285,6 +286,11 @@ class _Section:
     children: bool = False
     has_amounts: bool = False
 
+    @cached_property
+    def key(self) -> str:
+        """The full name (Parent:Child) as ``account_key`` compares names."""
+        return account_key(":".join(self.parts))
+
 
 class _Outline:
     """The stack of open account headings, shared by both readers."""
@@ -467,9 +473,8 @@ def read_trial_balance(path: str | Path) -> TrialBalance:
 # ---------------------------------------------------------------------------------------------
 # Transaction detail (General Ledger, Transaction Detail by Account)
 
-@dataclass(frozen=True)
-class DetailRow:
-    """One transaction line on one account."""
+class DetailRow(NamedTuple):
+    """One transaction line on one account (a tuple: a million of them are read at once)."""
 
     account: str  # full name (Parent:Child) of the account section the row is under
     type: str  # "General Journal", "Payment", ...
@@ -525,17 +530,11 @@ def read_detail(path: str | Path, credit_normal: Collection[str] = (),
 
     ``only``: keep the rows of these accounts (by name as in ``balance_of``) and pass over the
     others unread (the diagnosis needs one account): their dates and amounts are not checked, nor
-    the Total rows that include them.
+    the Total rows that include them. Reading stops once every account asked for has had its
+    section (``accounts`` then lists the sections up to there).
     """
-    # A million rows are two million new objects and no cycles: the cyclic collector would only
-    # re-scan them, over and over (half the time of a big read), so it waits until we are done.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with gc_paused():  # a million rows are a million new objects and no cycles
         return _read_detail(Path(path), credit_normal, only)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[str] | None = None) -> DetailReport:
@@ -568,12 +567,14 @@ def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[st
     rows: list[DetailRow] = []
     append = rows.append
     dates: dict[str, date] = {}
-    new, set_dict = object.__new__, object.__setattr__  # 3x cheaper than a frozen dataclass's __init__
+    cents: dict[str, int] = {"": 0}  # amount text -> cents
+    new = tuple.__new__  # half the cost of DetailRow(...), which goes through a Python __new__
     pad = [""] * width  # QuickBooks writes every cell of a row; a file from elsewhere may stop early
     reader = records.reader
     plain = _PLAIN.fullmatch
     account, sign, running, line, end = None, 1, 0, 0, reader.line_num
     wanted = True  # the current section's rows are kept
+    seen_keys: set[str] = set()  # the account_key of every heading so far
     skipped = 0  # rows of other accounts passed over (``only``): Totals that include them go unchecked
 
     def opening_balance(row: list[str], account: str | None, sign: int) -> None:
@@ -611,16 +612,19 @@ def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[st
                 on = dates.get(day)
                 if on is None:
                     on = dates[day] = _date(records, line, day)
-                cell = row[first]  # parse_amount, inlined: a million calls cost a second here
-                if not cell:
-                    amount = 0
-                elif plain(cell):
-                    amount = int(cell.replace(",", "").replace(".", ""))
-                else:
-                    amount = parse_amount(cell)
+                # parse_amount, inlined and remembered: prices repeat, and a million calls cost a second
+                cell = row[first]
+                amount = cents.get(cell)
+                if amount is None:
+                    amount = cents[cell] = int(cell.replace(",", "").replace(".", "")) if plain(cell) \
+                        else parse_amount(cell)
                 cell = row[second]
                 if cell:
-                    amount -= int(cell.replace(",", "").replace(".", "")) if plain(cell) else parse_amount(cell)
+                    credit = cents.get(cell)
+                    if credit is None:
+                        credit = cents[cell] = int(cell.replace(",", "").replace(".", "")) if plain(cell) \
+                            else parse_amount(cell)
+                    amount -= credit
                 running += amount
                 if account is None:
                     mine, my_sign = _from_column(records, line, row[account_at] if account_at < width else "",
@@ -629,11 +633,8 @@ def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[st
                         continue
                 else:
                     mine, my_sign = account, sign
-                record = new(DetailRow)
-                set_dict(record, "__dict__", {
-                    "account": mine, "type": row[type_at], "on": on, "num": row[num_at],
-                    "name": row[name_at], "memo": row[memo_at],
-                    "amount": amount if debit_credit or my_sign > 0 else -amount, "line": line})
+                record = new(DetailRow, (mine, row[type_at], on, row[num_at], row[name_at], row[memo_at],
+                                         amount if debit_credit or my_sign > 0 else -amount, line))
                 append(record)
                 continue
             records.line = line
@@ -665,8 +666,11 @@ def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[st
                 outline.push(text, level, running)[0].skipped = skipped
                 account = outline.name()
                 accounts.setdefault(account, None)
+                seen_keys.add(outline.open[-1].key)
             sign = side(account) if account is not None else 1
             wanted = kept is None or account is None or account_key(account) in kept
+            if kept is not None and kept <= seen_keys and not any(s.key in kept for s in outline.open):
+                break  # every account asked for has been read (an account has one section)
             if name is None and row[at["balance"]].strip():  # the Desktop GL prints the opening balance here
                 opening_balance(row, account, sign)
     except ValueError:  # from parse_amount on the hot path: name the cell

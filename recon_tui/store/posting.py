@@ -278,23 +278,29 @@ def posted_total(db: sqlite_utils.Database, method: str, as_of: date, sign: int)
 
 def changes(db: sqlite_utils.Database, method: str, as_of: date, sign: int) -> list[Change]:
     """Every event whose amount on the tie-out account differs between today's records and what was
-    posted, each side counting only what is dated on or before ``as_of`` (one SQL pass)."""
+    posted, each side counting only what is dated on or before ``as_of`` (one SQL pass).
+
+    The rows come back as one JSON text: the diagnosis runs this beside a thread reading the
+    QuickBooks export, and every row fetched would wait for that thread to hand over the GIL.
+    (Comparing both sides as sets of ``key amount`` texts in Python instead of joining them here
+    was tried: building the texts costs SQLite more than the join.)"""
     field = _field(method)
-    c = as_of.isoformat()
-    rows = db.execute(f"""
-        WITH today(key, on_, amount) AS ({journal.ACCOUNT_SQL[method]})
-        SELECT t.key, t.on_, t.amount, e.docnum, e.batch, e.posted_on, e.{field}
-          FROM today t LEFT JOIN posted_entries e ON e.event_key = t.key
-         WHERE (CASE WHEN t.on_ <= :c THEN t.amount ELSE 0 END)
-            != COALESCE(CASE WHEN e.posted_on <= :c THEN e.{field} ELSE 0 END, 0)
-        UNION ALL  -- posted order events that no longer happen (payments and adjustments are never deleted)
-        SELECT e.event_key, NULL, NULL, e.docnum, e.batch, e.posted_on, e.{field}
-          FROM posted_entries e LEFT JOIN orders o ON o.order_id = e.record_id
-         WHERE e.kind IN ('completed', 'voided') AND e.posted_on <= :c AND e.{field} != 0
-           AND (o.completed_on IS NULL OR (e.kind = 'voided' AND o.voided_on IS NULL))""",
-                      {"c": c}).fetchall()
+    (found,) = db.execute(f"""
+        WITH today(key, on_, amount) AS ({journal.ACCOUNT_SQL[method]}),
+        changed(key, on_, amount, docnum, batch, posted_on, posted) AS (
+            SELECT t.key, t.on_, t.amount, e.docnum, e.batch, e.posted_on, e.{field}
+              FROM today t LEFT JOIN posted_entries e ON e.event_key = t.key
+             WHERE (CASE WHEN t.on_ <= :c THEN t.amount ELSE 0 END)
+                != COALESCE(CASE WHEN e.posted_on <= :c THEN e.{field} ELSE 0 END, 0)
+            UNION ALL  -- posted order events that no longer happen (payments and adjustments are never deleted)
+            SELECT e.event_key, NULL, NULL, e.docnum, e.batch, e.posted_on, e.{field}
+              FROM posted_entries e LEFT JOIN orders o ON o.order_id = e.record_id
+             WHERE e.kind IN ('completed', 'voided') AND e.posted_on <= :c AND e.{field} != 0
+               AND (o.completed_on IS NULL OR (e.kind = 'voided' AND o.voided_on IS NULL)))
+        SELECT json_group_array(json_array(key, on_, amount, docnum, batch, posted_on, posted)) FROM changed""",
+                          {"c": as_of.isoformat()}).fetchone()
     out = []
-    for key, on, amount, docnum_, batch, posted_on, posted_amount in rows:
+    for key, on, amount, docnum_, batch, posted_on, posted_amount in json.loads(found):
         posted = None if docnum_ is None else _posted_amount(docnum_, key, batch, posted_on, posted_amount, sign)
         out.append(Change(key, date.fromisoformat(on) if on else None, None if amount is None else sign * amount, posted))
     return out
@@ -302,10 +308,13 @@ def changes(db: sqlite_utils.Database, method: str, as_of: date, sign: int) -> l
 
 def expected(db: sqlite_utils.Database, method: str, as_of: date, sign: int) -> dict[str, int]:
     """DOCNUM -> amount of every posted entry dated on or before ``as_of`` with an amount on the
-    tie-out account (plain ints: there are hundreds of thousands; ``by_docnum`` gives the rest)."""
+    tie-out account (plain ints: there are hundreds of thousands; ``by_docnum`` gives the rest).
+    Their sum is ``posted_total``. One text, like ``changes``; a DOCNUM is letters and digits."""
     field = _field(method)
-    return dict(db.execute(f"SELECT docnum, {sign} * {field} FROM posted_entries WHERE posted_on <= ? AND {field} != 0",
-                           (as_of.isoformat(),)).fetchall())
+    (text,) = db.execute(f"SELECT group_concat(docnum || ' ' || ({sign} * {field}), ' ') FROM posted_entries "
+                         f"WHERE posted_on <= ? AND {field} != 0", (as_of.isoformat(),)).fetchone()
+    parts = iter(text.split(" ") if text else ())
+    return dict(zip(parts, map(int, parts)))
 
 
 def by_docnum(db: sqlite_utils.Database, method: str, docnums: set[str], sign: int) -> dict[str, PostedAmount]:
