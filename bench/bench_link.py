@@ -94,7 +94,7 @@ def main() -> None:
         seconds, _ = best(args.runs, lambda: read_detail(detail))
         rows.append((f"read the detail export ({lines:,} lines)", f"{seconds:.2f} s"))
         seconds, d = best(args.runs, lambda: service.diagnose("accrual", AS_OF, QBFigures(detail=detail)))
-        rows.append(("diagnose with the detail export (all of it)", f"{seconds:.2f} s"))
+        rows.append(("diagnose with that detail export", f"{seconds:.2f} s"))
         seconds, d2 = best(args.runs, lambda: service.diagnose("accrual", AS_OF, QBFigures(balance=0)))
         rows.append(("diagnose with a typed balance", f"{seconds:.2f} s"))
         rows.append(("  (difference, unexplained)", f"{d.difference}, {d.cause('unexplained').amount}"))
