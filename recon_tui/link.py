@@ -103,7 +103,7 @@ class LinkService:
         With a detail export, a second thread fetches the posted DOCNUMs and then compares every
         event with what was posted (one long SQL pass), while this one reads the export and matches
         it with those DOCNUMs: SQLite works without the GIL, so the two overlap on two cores."""
-        account, sign = tie_out_account(self.config, method)
+        _, sign = tie_out_account(self.config, method)
         with self.connection() as db:
             posting.check_method(db, method)  # before reading a file that may be large
             if qb.detail is None:

@@ -192,7 +192,6 @@ def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_b
     return Diagnosis(method, account, as_of, studio_figure, qb_balance, tuple(causes), detail_file, notes)
 
 
-
 @dataclass(frozen=True)
 class Matched:
     """The QuickBooks side of a diagnosis: the detail rows against the posted entries."""
