@@ -14,9 +14,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from recon_tui.ledger import Period, summarize
-from recon_tui.ledger.diagnosis import Change, Diagnosis, Matched, QBRow, diagnose, match_detail
+from recon_tui.ledger.diagnosis import Change, Diagnosis, Matched, Opening, QBRow, diagnose, match_detail
 from recon_tui.ledger.entries import Entry
 from recon_tui.money import format_cents
+from recon_tui.quickbooks.reports import QBReportError
 from recon_tui.store import journal, posting
 from recon_tui.store.posting import Batch
 
@@ -43,22 +44,76 @@ def qb_balance_from_trial_balance(config, method: str, path: Path) -> int:
     return sign * read_trial_balance(path).balance_of(account)
 
 
-def qb_detail_rows(config, method: str, path: Path) -> tuple[list[QBRow], list[str]]:
-    """The detail rows on the tie-out account, in its sign, and notes on how the file was read.
+class QBFileError(QBReportError):
+    """A QuickBooks export that cannot give the tie-out account's balance; one line, says what to export."""
 
-    QuickBooks leaves an account with no transactions out of the report: that reads as no rows."""
-    from recon_tui.quickbooks.reports import QBAccountNotFound, read_detail
+
+@dataclass(frozen=True)
+class QBDetail:
+    """The tie-out account's side of a transaction detail export, in the account's own sign."""
+
+    rows: list[QBRow]
+    start: date | None  # the export's first date; None: it covers every date (no opening balance)
+    opening: int  # QuickBooks' balance before ``start`` (0 when the export shows none)
+    opening_line: int | None
+    how: str  # where ``start`` comes from, said in the diagnosis
+    notes: list[str]
+
+
+def configured_accounts(config) -> list[str]:
+    from recon_tui.quickbooks.iif import account_types
+
+    return list(account_types(config))
+
+
+def qb_detail(config, method: str, path: Path, as_of: date) -> QBDetail:
+    """Read the export's rows on the tie-out account (DOMAIN §9): debit-positive amounts turned into
+    the account's sign, its opening balance and the date the export starts.
+
+    QuickBooks leaves an account with no transactions out of a report: a whole-ledger export (its
+    TOTAL is 0.00) without the account reads as no rows; any other file without it is refused, so
+    a filtered or foreign file never reads as a balance of 0.00."""
+    from recon_tui.quickbooks.reports import DETAIL_HINT, read_detail
 
     account, sign = tie_out_account(config, method)
-    credit_normal = [] if sign == 1 else [account]
-    report = read_detail(path, credit_normal=credit_normal, only=[account])
-    try:
+    report = read_detail(path, only=[account])
+    notes: list[str] = []
+    period = report.period
+    if period is not None and period.end is not None and period.end < as_of:
+        raise QBFileError(f"{path}:{period.line}: the export ends on {period.end} ({period.text!r}), before the "
+                          f"current date {as_of}: run it again through {as_of}")
+    if not report.has_account(account):
+        found = [name for name in configured_accounts(config) if report.has_account(name)]
+        listed = ", ".join(report.accounts[:8]) + (", ..." if len(report.accounts) > 8 else "")
+        if not found and report.accounts:
+            raise QBFileError(f"{path}: none of the configured GL accounts is in this export (it has: "
+                              f"{listed or 'no accounts'}): is it the right company's file? {DETAIL_HINT}")
+        if not report.balanced:
+            raise QBFileError(f"{path}: no {account} in this export, which holds only some accounts (its TOTAL is "
+                              "not 0.00): export every account, or filter it to " + account)
+        notes.append(f"{path}: a whole ledger (its TOTAL is 0.00) with no {account}: QuickBooks leaves out an "
+                     "account with no transactions in the report's dates; read as none")
+        rows = []
+    else:
         rows = report.rows_for(account)
-    except QBAccountNotFound:
-        return [], [f"{path}: no {account} section: read as no QuickBooks transactions on it"]
     if sign == 1:
-        return rows, []  # DetailRows read as QBRows (same fields); a debit account needs no new objects
-    return [QBRow(r.on, r.num, r.name, r.memo, -r.amount, r.line) for r in rows], []
+        qb_rows = rows  # DetailRows read as QBRows (same fields); a debit account needs no new objects
+    else:
+        qb_rows = [QBRow(r.on, r.num, r.name, r.memo, -r.amount, r.line) for r in rows]
+    if report.by_account_column and period is not None and period.start is not None:
+        raise QBFileError(f"{path}:{period.line}: a Transaction List by Date has no opening balances, and this one "
+                          f"starts on {period.start} ({period.text!r}): run it with Dates: All, or export Transaction "
+                          "Detail by Account, which shows them")
+    opening = report.opening_of(account)
+    line = report.opening_lines.get(next((a for a in report.opening if a.casefold() == account.casefold()), ""))
+    start = period.start if period is not None else None
+    how = f"the report's dates {period.text!r} (line {period.line})" if start is not None else ""
+    if opening is not None and start is None:
+        start = min((r.on for r in rows), default=as_of + timedelta(days=1))
+        how = "the first row's date (the report's dates were not found in its title)"
+        notes.append(f"{path}: an opening balance for {account} on line {line}, but the report's dates were not "
+                     f"found in its title: the export is taken to start on {start}, its first row")
+    return QBDetail(qb_rows, start, sign * (opening or 0), line, how, notes)
 
 
 class LinkService:
@@ -120,18 +175,38 @@ class LinkService:
             # Until its query runs, the thread needs the GIL often, and each time it would wait for
             # this one to hand it over (up to 5 ms): let it open its connection first.
             started.wait(10)
-            rows, notes = qb_detail_rows(self.config, method, qb.detail)
+            detail = qb_detail(self.config, method, qb.detail, as_of)
+            notes = detail.notes
             balance = qb.balance
             if qb.trial_balance is not None:
                 balance, tb_notes = self._trial_balance(method, qb, balance)
                 notes += tb_notes
             with self.connection() as db:
                 expected = posted.result()
-                matched = match_detail(rows, expected, lambda nums: posting.by_docnum(db, method, nums, sign), as_of,
-                                       self.config.docnum_prefix)
-                del rows
-                return self._diagnose(db, method, as_of, balance, compared.result(), sum(expected.values()), matched,
-                                      notes, detail_file=str(qb.detail))
+                posted_total = sum(expected.values())
+                opening = self._opening(db, method, sign, detail, expected, qb.detail)
+                matched = match_detail(detail.rows, expected, lambda nums: posting.by_docnum(db, method, nums, sign),
+                                       as_of, self.config.docnum_prefix, start=detail.start)
+                del detail
+                return self._diagnose(db, method, as_of, balance, compared.result(), posted_total, matched,
+                                      notes, detail_file=str(qb.detail), opening=opening)
+
+    @staticmethod
+    def _opening(db, method: str, sign: int, detail: QBDetail, expected: dict[str, int], path: Path) -> Opening | None:
+        """The export starts on ``detail.start``: the posted entries before it leave ``expected`` (in
+        place) for the opening balance. An export that starts after the first posted entry and shows
+        no opening balance cannot give the balance: refused."""
+        if detail.start is None:
+            return None
+        before = posting.docnums_before(db, method, detail.start)
+        posted = 0
+        for docnum in before:
+            posted += expected.pop(docnum, 0)
+        if detail.opening_line is None and posted:
+            raise QBFileError(f"{path}: the export starts on {detail.start} ({detail.how}) with no opening balance "
+                              f"for the account, but the studio posted {format_cents(posted)} to it before then: "
+                              "export it again with Dates: All")
+        return Opening(detail.start, detail.opening, posted, detail.opening_line, detail.how)
 
     def _trial_balance(self, method: str, qb: QBFigures, balance: int | None) -> tuple[int, list[str]]:
         from_tb = qb_balance_from_trial_balance(self.config, method, qb.trial_balance)
@@ -143,14 +218,15 @@ class LinkService:
                          f"{format_cents(balance)}, is the one used"]
 
     def _diagnose(self, db, method: str, as_of: date, balance: int | None, changes: list, posted_total: int,
-                  matched: Matched | None, notes: list[str], detail_file: str | None = None) -> Diagnosis:
+                  matched: Matched | None, notes: list[str], detail_file: str | None = None,
+                  opening: Opening | None = None) -> Diagnosis:
         account, _ = tie_out_account(self.config, method)
         # the review's figure (DOMAIN §5), which the tie-out checks two ways
         summary = summarize(db, self.config, Period(as_of - timedelta(days=1), as_of))
         figure = summary.line("accounts_receivable" if method == "accrual" else "deposits").current
         return diagnose(method=method, account=account, as_of=as_of, studio_figure=figure, qb_balance=balance,
                         posted_total=posted_total, changes=changes, matched=matched, detail_file=detail_file,
-                        prefix=self.config.docnum_prefix, notes=tuple(notes))
+                        prefix=self.config.docnum_prefix, notes=tuple(notes), opening=opening)
 
     def _posted_side(self, method: str, as_of: date, sign: int, started: threading.Event,
                      posted: Future) -> list[Change]:
@@ -175,3 +251,11 @@ class LinkService:
             entries = sorted(journal.entries(db, self.config, method, through), key=lambda e: e.on)
             return write_journal(out, entries, studio=self.config.studio_name, method=method,
                                  through=through.isoformat())
+
+    def check_accounts(self, qb_lists: Path):
+        """The configured GL accounts against QuickBooks' "Lists to IIF Files" export (DOMAIN §12
+        ``check-accounts``): an AccountCheck. Reads only the file, never the database. Raises
+        IIFError for a file it cannot read."""
+        from recon_tui.quickbooks.chart import check_accounts_file
+
+        return check_accounts_file(Path(qb_lists), self.config)

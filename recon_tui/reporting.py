@@ -323,8 +323,15 @@ def diagnosis_table(stored: dict) -> str:
     rows = [[c["title"], str(len(c["items"])) if c["cause"] != "unexplained" else "",
              format_grouped(parse_cents(c["amount"]))] for c in stored["causes"]]
     rows.append(["Difference", "", format_grouped(parse_cents(stored["difference"]))])
-    return ("WHY THE DIFFERENCE (DIAGNOSIS)\n" + tabulate(rows, headers=["Cause", "Records", "Amount"], tablefmt="simple",
+    text = ("WHY THE DIFFERENCE (DIAGNOSIS)\n" + tabulate(rows, headers=["Cause", "Records", "Amount"], tablefmt="simple",
                                                        colalign=("left", "right", "right"), disable_numparse=True))
+    opening = stored.get("qb_opening")
+    if opening:  # the QuickBooks export started after the first transaction: the opening balance used
+        shown = (f"{format_grouped(parse_cents(opening['amount']))} (line {opening['line']})" if opening["line"]
+                 else "none, so 0.00")
+        text += (f"\nQuickBooks export from {opening['start']}: opening balance {shown}; the studio posted "
+                 f"{format_grouped(parse_cents(opening['studio_posted_before']))} before that date")
+    return text
 
 
 def render_diagnosis(d, fmt: str, studio: str, items: int = 20) -> str:
@@ -339,6 +346,11 @@ def render_diagnosis(d, fmt: str, studio: str, items: int = 20) -> str:
             f"difference      {money(d.difference):>16}\n")
     if d.detail_file:
         head += f"(QuickBooks transaction detail: {d.detail_file})\n"
+    if d.opening is not None:
+        o = d.opening
+        shown = f"{money(o.amount)} (line {o.line})" if o.line else "none, so 0.00"
+        head += (f"(the export starts on {o.start}, from {o.how}; QuickBooks' opening balance {shown}; "
+                 f"the studio posted {money(o.posted)} before it)\n")
     head += "".join(f"note: {note}\n" for note in d.notes)
     head += "\n"
     rows = [[c.title, str(len(c.items)) if c.code != "unexplained" else "", money(c.amount)] for c in d.causes]

@@ -16,7 +16,7 @@ import pytest
 from qb_sim import QuickBooks
 from recon_tui.cli import main
 from recon_tui.config import load_config
-from recon_tui.link import QBFigures
+from recon_tui.link import QBFigures, QBFileError
 from recon_tui.service import ReconService
 from recon_tui.store import open_store
 from recon_tui.store.importer import import_dir
@@ -210,6 +210,133 @@ def test_the_cli_reads_quickbooks_exports_and_prints_json(studio, capsys):
     assert "broken.csv" in capsys.readouterr().err
 
 
+# -- QuickBooks' exports as they really are (DOMAIN §9): debit-positive, cut at a fiscal year ------
+
+APRIL_FIRST = date(2026, 4, 1)
+
+
+def test_a_fiscal_year_export_of_the_liability_reads_in_its_own_sign_with_its_opening(studio):
+    """Cash method ties out Customer Deposits, a liability: QuickBooks prints its amounts and its
+    opening balance negative; the diagnosis reads them as the credit balance the studio shows."""
+    batch = studio.post("cash", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    for layout in ("amount", "debit_credit"):
+        for opening_row in (False, True):
+            detail = qb.write_detail(studio.db_path.parent / "detail.csv", APRIL_END, start=APRIL_FIRST,
+                                     layout=layout, opening_row=opening_row)
+            d = studio.diagnose("cash", APRIL_END, QBFigures(detail=detail))
+            assert (d.studio_figure, d.qb_balance) == (3000, 3000)
+            assert summary(d) == {"unexplained": 0}
+            assert (d.opening.start, d.opening.amount, d.opening.posted) == (APRIL_FIRST, 5000, 5000)
+            assert "January" not in d.opening.how and "'April 1, 2026 through April 30, 2026'" in d.opening.how
+
+
+def test_what_happened_before_the_exports_first_date_is_its_own_cause(studio):
+    march = studio.post("cash", date(2026, 3, 31))
+    april = studio.post("cash", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(april.file)  # March's batch never reached QuickBooks: its opening on April 1 is 0.00
+    detail = qb.write_detail(studio.db_path.parent / "detail.csv", APRIL_END, start=APRIL_FIRST)
+    d = studio.diagnose("cash", APRIL_END, QBFigures(detail=detail))
+    assert (d.studio_figure, d.qb_balance) == (3000, -2000)
+    assert summary(d) == {"before_start": 5000, "unexplained": 0}
+    [item] = d.cause("before_start").items
+    assert item.on == date(2026, 3, 31) and "the studio posted 50.00; QuickBooks' opening balance 0.00" in item.detail
+    assert march.number == 1
+    # exported for All dates instead, the same gap shows entry by entry
+    every = qb.write_detail(studio.db_path.parent / "all.csv", APRIL_END)
+    d = studio.diagnose("cash", APRIL_END, QBFigures(detail=every))
+    assert summary(d) == {"not_imported": 5000, "unexplained": 0} and d.opening is None
+    stored = d.to_json()
+    assert stored["qb_opening"] is None
+
+
+def test_the_opening_used_is_kept_in_the_diagnosis_json(studio):
+    batch = studio.post("cash", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    detail = qb.write_detail(studio.db_path.parent / "detail.csv", APRIL_END, start=APRIL_FIRST)
+    stored = studio.diagnose("cash", APRIL_END, QBFigures(detail=detail)).to_json()
+    assert stored["qb_opening"] == {"start": "2026-04-01", "amount": "50.00", "studio_posted_before": "50.00",
+                                    "line": 7, "how": "the report's dates 'April 1, 2026 through April 30, 2026' "
+                                                      "(line 3)"}
+    assert {c["cause"]: c["amount"] for c in stored["causes"]}["before_start"] == "0.00"
+
+
+def test_a_transaction_list_by_date_is_read_by_its_account_column(studio):
+    batch = studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    listed = qb.write_detail(studio.db_path.parent / "list.csv", APRIL_END, layout="list")
+    d = studio.diagnose("accrual", APRIL_END, QBFigures(detail=listed))
+    assert (d.studio_figure, d.qb_balance) == (6000, 6000) and summary(d) == {"unexplained": 0}
+    cut = qb.write_detail(studio.db_path.parent / "list-fy.csv", APRIL_END, start=APRIL_FIRST, layout="list")
+    with pytest.raises(QBFileError, match=r"list-fy\.csv:3: a Transaction List by Date has no opening balances, "
+                                          r"and this one starts on 2026-04-01 .*Dates: All"):
+        studio.diagnose("accrual", APRIL_END, QBFigures(detail=cut))
+
+
+def test_a_detail_export_without_an_opening_on_a_partial_range_is_refused_when_one_is_needed(studio):
+    studio.post("cash", APRIL_END)
+    path = studio.db_path.parent / "detail.csv"
+    path.write_text("Worked Example Studio\r\nTransaction Detail by Account\r\n\"April 1 through April 30, 2026\"\r\n"
+                    ",Type,Date,Num,Amount,Balance\r\nCustomer Deposits\r\n"
+                    ",General Journal,04/10/2026,SP000000009,-30.00,-30.00\r\nTotal Customer Deposits,,,,-30.00,-30.00\r\n"
+                    "TOTAL,,,,-30.00,\r\n")
+    with pytest.raises(QBFileError) as caught:
+        studio.diagnose("cash", APRIL_END, QBFigures(detail=path))
+    assert str(caught.value) == (f"{path}: the export starts on 2026-04-01 (the report's dates 'April 1 through "
+                                 "April 30, 2026' (line 3)) with no opening balance for the account, but the studio "
+                                 "posted 50.00 to it before then: export it again with Dates: All")
+
+
+def test_an_export_of_the_wrong_company_or_without_the_account_is_refused(studio):
+    studio.post("accrual", APRIL_END)
+    folder = studio.db_path.parent
+    other = QuickBooks(company="Lakeside Bakery")
+    other.add(date(2026, 4, 2), "101", "Flour Co", "", "Inventory", 5000, against="Checking")
+    with pytest.raises(QBFileError, match="none of the configured GL accounts is in this export .*Checking, "
+                                          "Inventory.*right company"):
+        studio.diagnose("accrual", APRIL_END, QBFigures(detail=other.write_detail(folder / "bakery.csv", APRIL_END)))
+    # a whole ledger (TOTAL 0.00) without A/R: QuickBooks leaves out an account with no transactions
+    quiet = QuickBooks()
+    quiet.add(date(2026, 4, 2), "DEP-1", "Bank", "", "Undeposited Funds", 5000, against="Customer Deposits")
+    d = studio.diagnose("accrual", APRIL_END, QBFigures(detail=quiet.write_detail(folder / "quiet.csv", APRIL_END)))
+    assert d.qb_balance == 0 and "a whole ledger (its TOTAL is 0.00) with no Accounts Receivable" in d.notes[0]
+    # the same file filtered to one account: its TOTAL is not 0.00, so A/R's absence proves nothing
+    quiet.splits = [s for s in quiet.splits if s.account == "Undeposited Funds"]
+    with pytest.raises(QBFileError, match="no Accounts Receivable in this export, which holds only some accounts"):
+        studio.diagnose("accrual", APRIL_END, QBFigures(detail=quiet.write_detail(folder / "one.csv", APRIL_END)))
+
+
+def test_an_export_that_ends_before_the_current_date_is_refused(studio):
+    batch = studio.post("accrual", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    early = qb.write_detail(studio.db_path.parent / "early.csv", date(2026, 4, 20), start=date(2026, 1, 1))
+    with pytest.raises(QBFileError, match=r"early\.csv:3: the export ends on 2026-04-20 .* before the current date "
+                                          r"2026-04-30: run it again through 2026-04-30"):
+        studio.diagnose("accrual", APRIL_END, QBFigures(detail=early))
+
+
+def test_the_cli_says_which_opening_it_used_and_refuses_a_bad_export_in_one_line(studio, capsys):
+    batch = studio.post("cash", APRIL_END)
+    qb = QuickBooks()
+    qb.import_iif(batch.file)
+    folder = studio.db_path.parent
+    detail = qb.write_detail(folder / "detail.csv", APRIL_END, start=APRIL_FIRST, layout="amount")
+    common = ["--db", str(studio.db_path), "--config", str(CONFIG)]
+    assert main(["diagnose", "--current", "2026-04-30", "--method", "cash", "--qb-detail", str(detail), *common]) == 0
+    out = capsys.readouterr().out
+    assert "the export starts on 2026-04-01" in out and "QuickBooks' opening balance 50.00 (line 7)" in out
+    assert "Before the export's first date" in out
+    listed = qb.write_detail(folder / "list.csv", APRIL_END, start=APRIL_FIRST, layout="list")
+    assert main(["diagnose", "--current", "2026-04-30", "--method", "cash", "--qb-detail", str(listed), *common]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {listed}:3: a Transaction List by Date")
+
+
 # -- any studio, any posting history, any QuickBooks mishap: the causes add up, nothing unexplained --
 
 import tempfile  # noqa: E402
@@ -220,7 +347,7 @@ from recon_tui.store.importer import ImportFailed  # noqa: E402
 from test_ledger_properties import DAYS, START, studios, write as write_studio  # noqa: E402
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(__import__("os").environ.get("EXAMPLES", 30)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(studio=studios(), method=st.sampled_from(["accrual", "cash"]), data=st.data())
 def test_the_causes_always_add_up_to_the_difference(studio, method, data):
     from datetime import timedelta
@@ -258,8 +385,19 @@ def test_the_causes_always_add_up_to_the_difference(studio, method, data):
                          f"{p['payment_id']},{p['order_id']},{p['paid_on']},{p['method']},"
                          f"{(p['amount'] + 100) / 100:.2f}\n".replace("0.00\n", "1.00\n"))
         as_of = START + timedelta(days=data.draw(st.integers(0, DAYS)))
-        detail = qb.write_detail(folder / "detail.csv", as_of)
-        d = service.diagnose(method, as_of, QBFigures(detail=detail))
+        # QuickBooks' export as it really is (DOMAIN §9): debit-positive, for All dates or cut at a fiscal
+        # year's start with each account's opening balance, in any of the three layouts
+        layout = data.draw(st.sampled_from(["debit_credit", "amount", "list"]))
+        start = data.draw(st.none() | st.integers(0, DAYS).map(lambda n: START + timedelta(days=n)))
+        start = min(start, as_of) if start is not None else None
+        detail = qb.write_detail(folder / "detail.csv", as_of, start=start, layout=layout,
+                                 opening_row=data.draw(st.booleans()))
+        try:
+            d = service.diagnose(method, as_of, QBFigures(detail=detail))
+        except QBFileError as error:  # a Transaction List has no opening balances: refused when cut at a date
+            assert layout == "list" and start is not None and "Dates: All" in str(error)
+            return
+        assert not (layout == "list" and start is not None)
         sign = 1 if method == "accrual" else -1
         assert d.qb_balance == sign * qb.balance(account, as_of)
         assert sum(c.amount for c in d.causes) == d.difference

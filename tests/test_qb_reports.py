@@ -19,13 +19,18 @@ from recon_tui.quickbooks.reports import (
     TrialBalanceRow,
     parse_amount,
     parse_date,
+    parse_period,
     read_detail,
     read_trial_balance,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quickbooks"
 AMOUNT_FORMS = "QuickBooks writes e.g. 1,234.56, -1,234.56, (1,234.56) or 1,234.56-"
-CREDIT_NORMAL = ["Customer Deposits", "In-Store Credit", "Sales Tax Payable", "Income"]
+DETAIL_HINT = ("in QuickBooks Desktop run Reports > Accountant & Taxes > Transaction Detail by Account (Dates: All, "
+               "or this fiscal year) and save it with Excel > Create New Worksheet > Create a comma separated "
+               "values (.csv) file")
+TB_HINT = ("in QuickBooks Desktop run Reports > Accountant & Taxes > Trial Balance as of the current date and save it "
+           "with Excel > Create New Worksheet > Create a comma separated values (.csv) file")
 
 
 def fixture(name: str) -> Path:
@@ -160,6 +165,7 @@ def test_windows_1252_and_utf8_without_bom_read_the_same(tmp_path):
 def test_the_bom_does_not_stick_to_the_first_header_cell(tmp_path):
     path = tmp_path / "detail.csv"
     path.write_bytes("\ufeffType,Date,Num,Account,Amount\r\nPayment,10/01/2026,7,Accounts Receivable,-1.00\r\n"
+                     "TOTAL,,,,-1.00\r\n"
                      .encode("utf-8"))
     assert [(r.type, r.amount) for r in read_detail(path).rows] == [("Payment", -100)]
 
@@ -175,7 +181,8 @@ def test_a_heading_with_no_amounts_and_no_children_is_a_zero_account(tmp_path):
 def test_indented_sub_accounts_in_one_column(tmp_path):
     path = write(tmp_path, [["", "Debit", "Credit"], ["Income", "", ""], ["   Session Fees", "", "5.00"],
                             ["      Minis", "", "1.00"], ["   Total Session Fees", "", "6.00"],
-                            ["   Print Sales", "", "2.00"], ["Total Income", "", "8.00"], ["Checking", "8.00", ""]])
+                            ["   Print Sales", "", "2.00"], ["Total Income", "", "8.00"], ["Checking", "8.00", ""],
+                            ["TOTAL", "8.00", "8.00"]])
     tb = read_trial_balance(path)
     assert [(r.account, r.credit) for r in tb.rows] == [
         ("Income:Session Fees", 500), ("Income:Session Fees:Minis", 100), ("Income:Print Sales", 200),
@@ -220,43 +227,100 @@ def test_general_ledger_with_debit_and_credit_columns():
                                "Income:Session Fees", "Income:Frames & Albums")
 
 
-def test_debit_credit_amounts_do_not_depend_on_credit_normal():
-    assert read_detail(fixture("gl_detail.csv"), credit_normal=CREDIT_NORMAL).rows == tuple(GL_DETAIL)
+def test_opening_balances_come_from_the_heading_rows_debit_positive():
+    report = read_detail(fixture("gl_detail.csv"))
+    assert report.opening == {"Accounts Receivable": 650000, "Undeposited Funds": 1000000,
+                              "Customer Deposits": -1150000}  # a liability's balance prints negative
+    assert report.opening_lines == {"Accounts Receivable": 6, "Undeposited Funds": 12, "Customer Deposits": 17}
+    assert report.opening_of("customer deposits") == -1150000 and report.opening_of("Income") is None
+    assert (report.period.start, report.period.end, report.period.line) == (date(2026, 10, 1), date(2026, 10, 31), 3)
 
 
-def test_opening_balances_come_from_the_heading_rows_in_natural_sign():
-    assert read_detail(fixture("gl_detail.csv"), credit_normal=CREDIT_NORMAL).opening == {
-        "Accounts Receivable": 650000, "Undeposited Funds": 1000000, "Customer Deposits": -1150000}
-    # without credit_normal the Balance column is taken as it is written
-    assert read_detail(fixture("gl_detail.csv")).opening["Customer Deposits"] == 1150000
-
-
-def test_amount_only_file_is_negated_for_credit_normal_accounts_and_their_sub_accounts():
-    report = read_detail(fixture("gl_detail_amount.csv"), credit_normal=CREDIT_NORMAL)
+def test_amount_only_file_is_debit_positive_for_every_account_type():
+    """DOMAIN §9: a deposit received on the liability prints negative, income prints negative."""
+    report = read_detail(fixture("gl_detail_amount.csv"))
     debit_credit = read_detail(fixture("gl_detail.csv"))
     for account in ("Accounts Receivable", "Customer Deposits", "Income:Session Fees"):
         got = [(r.on, r.num, r.amount) for r in report.rows_for(account)]
         assert got == [(r.on, r.num, r.amount) for r in debit_credit.rows_for(account)]
-    assert report.opening == {"Accounts Receivable": 650000, "Customer Deposits": -1150000}
-
-
-def test_amount_only_file_without_credit_normal_keeps_the_natural_sign():
-    report = read_detail(fixture("gl_detail_amount.csv"))
     assert [(r.account, r.amount, r.line) for r in report.rows] == [
         ("Accounts Receivable", 125000, 8), ("Accounts Receivable", -50000, 9),  # "(500.00)"
         ("Accounts Receivable", -20535, 10), ("Accounts Receivable", 75000, 11),  # "-205.35"
-        ("Customer Deposits", 170083, 15), ("Customer Deposits", -145526, 16),  # "1,455.26-"
-        ("Income:Session Fees", 125000, 20)]
-    assert report.opening == {"Accounts Receivable": 650000, "Customer Deposits": 1150000}
+        ("Customer Deposits", -170083, 15), ("Customer Deposits", 145526, 16),  # "1,700.83-"
+        ("Income:Session Fees", -125000, 20)]
+    assert report.opening == {"Accounts Receivable": 650000, "Customer Deposits": -1150000}
+    assert report.total == -20092 and not report.balanced  # filtered to three accounts
 
 
 def test_amount_file_is_windows_1252_with_indented_sub_accounts():
-    report = read_detail(fixture("gl_detail_amount.csv"), credit_normal=CREDIT_NORMAL)
+    report = read_detail(fixture("gl_detail_amount.csv"))
     assert report.rows[2] == row("Accounts Receivable", "General Journal", date(2026, 10, 15), "SP-000117",
                                  "Zoë Rivera", "payment:2210 check", -20535, 10)
     assert report.rows[-1] == row("Income:Session Fees", "General Journal", date(2026, 10, 3), "SP-000101",
                                   "Avery Chen", "order:1041 completed", -125000, 20)  # date written 10/3/2026
     assert report.accounts == ("Accounts Receivable", "Customer Deposits", "Income", "Income:Session Fees")
+
+
+def test_a_fiscal_year_export_has_each_accounts_opening_and_a_zero_total():
+    report = read_detail(fixture("detail_fiscal_year.csv"))
+    assert report.period.start == date(2026, 1, 1) and report.period.end == date(2026, 10, 31)
+    assert report.opening == {"Accounts Receivable": 100000, "Undeposited Funds": 500000,
+                              "Customer Deposits": -250000, "Sales Tax Payable": -30000}
+    assert report.total == 0 and report.balanced
+    ar = report.rows_for("Accounts Receivable")
+    assert report.opening_of("Accounts Receivable") + sum(r.amount for r in ar) == 96000  # its Balance: 960.00
+    deposits = report.rows_for("Customer Deposits")
+    assert [(r.num, r.amount) for r in deposits] == [("SP000000101", -5000), ("SP000000102", 5000)]
+
+
+def test_a_transaction_list_by_date_is_read_by_its_account_column():
+    """No sections: the period row "Jan - Dec 26" is the rows' dates, never an account."""
+    report = read_detail(fixture("transaction_list.csv"))
+    assert report.by_account_column and report.opening == {}
+    assert "Jan - Dec 26" not in report.accounts
+    assert report.accounts == ("Undeposited Funds", "Customer Deposits", "Accounts Receivable",
+                               "Income:Session Fees", "Income:Print Sales", "Sales Tax Payable")
+    assert [(r.num, r.amount, r.line) for r in report.rows_for("Accounts Receivable")] == [
+        ("SP000000102", 26600, 9), ("SP000000103", -26600, 14), ("4520", -4000, 16)]
+    assert [r.amount for r in report.rows_for("Customer Deposits")] == [-5000, 5000]
+    assert report.total == 0
+    assert (report.period.start, report.period.end, report.period.text) == (
+        date(2026, 1, 1), date(2026, 12, 31), "January through December 2026")
+    one = read_detail(fixture("transaction_list.csv"), only=["Accounts Receivable"])
+    assert one.rows_for("Accounts Receivable") == report.rows_for("Accounts Receivable")
+
+
+def test_the_transaction_lists_period_row_gives_the_dates_when_the_title_does_not(tmp_path):
+    path = write(tmp_path, [["", "Type", "Date", "Num", "Account", "Amount"], ["Oct 26"],
+                            ["", "Payment", "10/01/2026", "7", "Accounts Receivable", "-1.00"],
+                            ["", "Payment", "10/01/2026", "7", "Undeposited Funds", "1.00"],
+                            ["Total Oct 26", "", "", "", "", "0.00"]])
+    report = read_detail(path)
+    assert (report.period.start, report.period.end, report.period.line) == (date(2026, 10, 1), date(2026, 10, 31), 2)
+    assert report.accounts == ("Accounts Receivable", "Undeposited Funds") and report.total == 0
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("All Transactions", None, None), ("As of October 31, 2026", None, date(2026, 10, 31)),
+    ("January 1 through October 31, 2026", date(2026, 1, 1), date(2026, 10, 31)),
+    ("December 15, 2025 through January 14, 2026", date(2025, 12, 15), date(2026, 1, 14)),
+    ("December 15 through January 14, 2026", date(2025, 12, 15), date(2026, 1, 14)),
+    ("October 2026", date(2026, 10, 1), date(2026, 10, 31)),
+    ("October 1 - 31, 2026", date(2026, 10, 1), date(2026, 10, 31)),
+    ("January through December 2026", date(2026, 1, 1), date(2026, 12, 31)),
+    ("Jan - Dec 26", date(2026, 1, 1), date(2026, 12, 31)), ("Oct 26", date(2026, 10, 1), date(2026, 10, 31)),
+    ("Feb 28", date(2028, 2, 1), date(2028, 2, 29)),
+    ("Jan 1 - Oct 31, 26", date(2026, 1, 1), date(2026, 10, 31)),
+])
+def test_report_periods_as_quickbooks_prints_them(text, start, end):
+    found = parse_period(text)
+    assert (found.start, found.end) == (start, end)
+
+
+@pytest.mark.parametrize("text", ["October 31, 2026", "11/01/26", "10:22 AM", "Accrual Basis", "Sunset Portrait Studio",
+                                  "May 2026 Studio", "Total", "Smarch 2026", "October 40, 2026", ""])
+def test_other_title_cells_are_no_period(text):
+    assert parse_period(text) is None
 
 
 def test_rows_for_matches_like_balance_of():
@@ -286,32 +350,33 @@ def test_a_report_built_by_hand_answers_rows_for():
 def test_rows_without_account_headings_take_the_account_column(tmp_path):
     path = write(tmp_path, [["Type", "Date", "Num", "Account", "Amount"],
                             ["General Journal", "10/01/2026", "SP-1", "1200 · Accounts Receivable", "5.00"],
-                            ["General Journal", "10/01/2026", "SP-1", "Income:Session Fees", "5.00"]])
-    report = read_detail(path, credit_normal=["Income"])
+                            ["General Journal", "10/01/2026", "SP-1", "Income:Session Fees", "-5.00"],
+                            ["TOTAL", "", "", "", "0.00"]])
+    report = read_detail(path)
     assert [(r.account, r.amount) for r in report.rows] == [("Accounts Receivable", 500), ("Income:Session Fees", -500)]
 
 
 def test_line_numbers_are_physical_lines_when_a_memo_holds_a_line_break(tmp_path):
     path = write(tmp_path, [["", "Type", "Date", "Num", "Memo", "Amount"], ["Checking", "", "", "", "", ""],
                             ["", "Check", "10/01/2026", "101", "two\r\nlines", "-5.00"],
-                            ["", "Check", "10/02/2026", "102", "one", "-6.00"]])
+                            ["", "Check", "10/02/2026", "102", "one", "-6.00"], ["TOTAL", "", "", "", "", "-11.00"]])
     report = read_detail(path)
     assert [(r.memo, r.line) for r in report.rows] == [("two\r\nlines", 3), ("one", 5)]
 
 
 def test_two_digit_years_and_unpadded_dates(tmp_path):
     path = write(tmp_path, [["", "Date", "Num", "Amount"], ["Checking", "", "", ""], ["", "1/2/26", "1", "1.00"],
-                            ["", "12/31/49", "2", "1.00"], ["", "01/01/50", "3", "1.00"]])
+                            ["", "12/31/49", "2", "1.00"], ["", "01/01/50", "3", "1.00"], ["TOTAL", "", "", "3.00"]])
     assert [r.on for r in read_detail(path).rows] == [date(2026, 1, 2), date(2049, 12, 31), date(1950, 1, 1)]
 
 
 def test_a_balance_forward_row_in_the_type_column_is_an_opening_balance(tmp_path):
     path = write(tmp_path, [["", "Type", "Date", "Num", "Amount", "Balance"], ["Customer Deposits"],
                             ["", "Balance Forward", "", "", "", "1,000.00"],
-                            ["", "Deposit", "10/01/2026", "SP-1", "25.00", "1,025.00"]])
-    report = read_detail(path, credit_normal=["customer deposits"])
-    assert report.opening == {"Customer Deposits": -100000}
-    assert [(r.amount, r.line) for r in report.rows] == [(-2500, 4)]
+                            ["", "Deposit", "10/01/2026", "SP-1", "25.00", "1,025.00"], ["TOTAL", "", "", "", "25.00"]])
+    report = read_detail(path)
+    assert report.opening == {"Customer Deposits": 100000} and report.opening_lines == {"Customer Deposits": 3}
+    assert [(r.amount, r.line) for r in report.rows] == [(2500, 4)]
 
 
 def test_the_garbage_collector_is_left_as_it_was(tmp_path):
@@ -335,9 +400,9 @@ def test_broken_amount():
 def test_no_header():
     path = fixture("no_header.csv")
     assert failure(read_detail, path) == (f"{path}:4: '6,500.00' comes before the header row; expected a header "
-                                          "row with the columns Date, Num and Debit/Credit or Amount")
+                                          f"row with the columns Date, Num and Debit/Credit or Amount ({DETAIL_HINT})")
     assert failure(read_trial_balance, path) == (f"{path}:4: '6,500.00' comes before the header row; expected a "
-                                                 "header row with the columns Debit and Credit")
+                                                 f"header row with the columns Debit and Credit ({TB_HINT})")
 
 
 def test_bad_date():
@@ -348,18 +413,74 @@ def test_bad_date():
 def test_the_wrong_report():
     tb, gl = fixture("trial_balance.csv"), fixture("gl_detail.csv")
     assert failure(read_detail, tb) == (f"{tb}:7: '48,210.55' comes before the header row; expected a header row "
-                                        "with the columns Date, Num and Debit/Credit or Amount")
+                                        f"with the columns Date, Num and Debit/Credit or Amount ({DETAIL_HINT})")
     assert failure(read_trial_balance, gl) == (f"{gl}:5: the header has a Type column: this is a transaction "
                                                "detail report, not a Trial Balance")
 
 
 def test_a_file_with_no_header_at_all(tmp_path):
     path = write(tmp_path, [["Sunset Portrait Studio"], ["Trial Balance"]])
-    assert failure(read_trial_balance, path) == (f"{path}: no header row with the columns Debit and Credit "
-                                                 "(is this the right report?)")
+    assert failure(read_trial_balance, path) == (f"{path}:1: no header row with the columns Debit and Credit: not a "
+                                                 f"QuickBooks report of this kind; {TB_HINT}")
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
-    assert failure(read_detail, empty).startswith(f"{empty}: no header row with the columns Date, Num")
+    assert failure(read_detail, empty).startswith(f"{empty}:1: no header row with the columns Date, Num")
+
+
+@pytest.mark.parametrize(("content", "what"), [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
+    (b"PK\x03\x04\x14\x00\x06\x00", "an Excel workbook (.xlsx) or another zip file"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "an Excel 97-2003 workbook (.xls)"),
+])
+def test_a_file_that_is_not_csv_says_what_it_is_and_what_to_export(tmp_path, content, what):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    assert failure(read_detail, path) == f"{path}:1: this is {what}, not a CSV file: {DETAIL_HINT}"
+    assert failure(read_trial_balance, path) == f"{path}:1: this is {what}, not a CSV file: {TB_HINT}"
+
+
+def test_a_file_saved_with_semicolons_is_refused_with_what_to_do():
+    path = fixture("semicolons.csv")
+    assert failure(read_trial_balance, path) == (f"{path}:1: the values are separated by ';', not ',' (a spreadsheet "
+                                                 f"saved it in a European format?): {TB_HINT}")
+
+
+def test_an_order_systems_report_is_not_a_quickbooks_export():
+    path = fixture("spectra_payments.csv")
+    assert failure(read_detail, path) == (f"{path}:5: '1041' comes before the header row; expected a header row with "
+                                          f"the columns Date, Num and Debit/Credit or Amount ({DETAIL_HINT})")
+
+
+def test_a_file_cut_short_is_refused_also_when_only_one_account_is_read():
+    path = fixture("truncated.csv")
+    message = (f"{path}:12: the file ends without the report's TOTAL row (cut short, or saved from part of the "
+               f"report?): {DETAIL_HINT}")
+    assert failure(read_detail, path) == message
+    assert failure(read_detail, path, only=["Accounts Receivable"]) == message  # stops early, checks the end
+
+
+def test_a_balance_column_that_does_not_follow_the_amounts_is_refused():
+    """A row deleted by hand: the running Balance shows it, so the file is refused, not read short."""
+    path = fixture("not_adding_up.csv")
+    assert failure(read_detail, path) == (
+        f"{path}:9: the Balance column does not follow the amounts: Accounts Receivable goes from 6,500.00 "
+        "(line 7) to 7,794.65, but its rows add up to 1,794.65 (a row missing, or the file edited?)")
+
+
+def test_an_opening_balance_that_is_not_where_the_balance_column_starts_is_refused(tmp_path):
+    path = write(tmp_path, [["", "Type", "Date", "Num", "Amount", "Balance"], ["Accounts Receivable", "", "", "", "",
+                                                                                 "100.00"],
+                            ["", "Invoice", "10/01/2026", "1", "25.00", "225.00"], ["TOTAL", "", "", "", "25.00", ""]])
+    assert failure(read_detail, path) == (f"{path}:3: Accounts Receivable: the opening balance 100.00 (line 2) is not "
+                                          "where the Balance column starts, 200.00")
+
+
+def test_without_a_printed_opening_the_first_balance_gives_it(tmp_path):
+    path = write(tmp_path, [["", "Type", "Date", "Num", "Amount", "Balance"], ["Accounts Receivable"],
+                            ["", "Invoice", "10/01/2026", "1", "25.00", "225.00"],
+                            ["", "Payment", "10/02/2026", "2", "-5.00", "220.00"], ["TOTAL", "", "", "", "20.00", ""]])
+    report = read_detail(path)
+    assert report.opening == {"Accounts Receivable": 20000} and report.opening_lines == {"Accounts Receivable": 3}
 
 
 def test_missing_and_undecodable_files(tmp_path):
@@ -494,7 +615,6 @@ def ledgers(draw):
         children = ["Sub " + c for c in children]
         tree.append((top, children))
     numbered = draw(st.booleans())
-    credit_normal = [top for top, _ in tree if draw(st.booleans())]
     transaction = st.tuples(
         st.integers(-10**11, 10**11), st.dates(date(1950, 1, 1), date(2049, 12, 31)),
         st.text(st.sampled_from("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-"), max_size=11),
@@ -506,7 +626,7 @@ def ledgers(draw):
                              draw(st.none() | st.integers(-10**9, 10**9))))
     style = dict(negative=draw(st.sampled_from(["minus", "parens", "trailing"])), dollar=draw(st.booleans()),
                  grouped=draw(st.booleans()))
-    return dict(accounts=accounts, numbered=numbered, credit_normal=credit_normal, style=style,
+    return dict(accounts=accounts, numbered=numbered, style=style,
                 debit_credit=draw(st.booleans()), columns=draw(st.booleans()), spacers=draw(st.booleans()),
                 padded_dates=draw(st.booleans()), totals=draw(st.booleans()))
 
@@ -553,12 +673,10 @@ def write_ledger(path: Path, spec: dict) -> tuple[list[DetailRow], dict[str, int
     emit(["General Ledger"])
     emit(header)
     rows, opening, grand = [], {}, 0
-    credit = {top.casefold() for top in spec["credit_normal"]}
     previous_top = None
     open_sum = {}
     for index, (top, child, transactions, balance) in enumerate(spec["accounts"]):
         number = f"{1000 + index} · " if spec["numbered"] else ""
-        sign = -1 if top.casefold() in credit else 1
         full = top if child is None else f"{top}:{child}"
         if child is None:
             if previous_top is not None and spec["totals"]:
@@ -573,7 +691,7 @@ def write_ledger(path: Path, spec: dict) -> tuple[list[DetailRow], dict[str, int
             label(cells, number + child, 1)
         if balance is not None:
             cells[at["Balance"]] = fmt(balance)
-            opening[full] = balance * sign
+            opening[full] = balance
         emit(cells)
         natural_total = debit_total = 0
         for cents, on, num, name, memo in transactions:
@@ -581,7 +699,7 @@ def write_ledger(path: Path, spec: dict) -> tuple[list[DetailRow], dict[str, int
             cells[at["Type"]] = "General Journal"
             cells[at["Date"]] = f"{on:%m/%d/%Y}" if spec["padded_dates"] else f"{on.month}/{on.day}/{on.year}"
             cells[at["Num"]], cells[at["Name"]], cells[at["Memo"]] = num, name, memo
-            natural = cents * sign
+            natural = cents  # debit-positive for every account type (DOMAIN §9)
             put_amount(cells, natural, cents)
             line_no = emit(cells)
             rows.append(DetailRow(full, "General Journal", on, num, name, memo, cents, line_no))
@@ -602,10 +720,10 @@ def write_ledger(path: Path, spec: dict) -> tuple[list[DetailRow], dict[str, int
         label(cells, f"Total {previous_top[0]}", 0)
         put_amount(cells, previous_top[1], previous_top[2])
         emit(cells)
-        cells = blank()
-        label(cells, "TOTAL", 0)
-        put_amount(cells, grand, grand)
-        emit(cells)
+    cells = blank()  # every QuickBooks report ends with its TOTAL row
+    label(cells, "TOTAL", 0)
+    put_amount(cells, grand, grand)
+    emit(cells)
     path.write_bytes(buffer.getvalue().encode("utf-8"))
     return rows, opening
 
@@ -615,7 +733,7 @@ def write_ledger(path: Path, spec: dict) -> tuple[list[DetailRow], dict[str, int
 def test_detail_round_trip(tmp_path_factory, spec):
     path = tmp_path_factory.mktemp("ledger") / "gl.csv"
     rows, opening = write_ledger(path, spec)
-    report = read_detail(path, credit_normal=spec["credit_normal"])
+    report = read_detail(path)
     assert list(report.rows) == rows
     assert dict(report.opening) == opening
 
@@ -697,7 +815,7 @@ def test_only_passes_over_other_accounts_rows_and_keeps_line_numbers(tmp_path):
             ",Accounts Receivable,,,,,,,,\n",
             ",,General Journal,04/05/2026,SP3,Bo,sale,20.00,,20.00\n",
             ",,General Journal,04/06/2026,SP4,Bo,payment,,5.00,15.00\n",
-            ",Total Accounts Receivable,,,,,,20.00,5.00,15.00\n"]
+            ",Total Accounts Receivable,,,,,,20.00,5.00,15.00\n", "TOTAL,,,,,,,35.00,5.00,\n"]
     path = tmp_path / "detail.csv"
     path.write_text("".join(rows))
     one = read_detail(path, only=["Accounts Receivable"])

@@ -48,6 +48,7 @@ physical line the CSV record starts on), or ``FILE:`` when no line is to blame.
 
 from __future__ import annotations
 
+import calendar
 import codecs
 import csv
 import io
@@ -68,7 +69,7 @@ __all__ = ["QBReportError", "QBAccountNotFound", "TrialBalanceRow", "TrialBalanc
 AMOUNT_FORMS = "QuickBooks writes e.g. 1,234.56, -1,234.56, (1,234.56) or 1,234.56-"
 OPENING_LABELS = frozenset({"beginning balance", "balance forward", "opening balance"})
 # Header names of the detail report's data columns; the account labels sit in the columns before them.
-DETAIL_COLUMNS = frozenset({"type", "date", "num", "adj", "name", "memo", "split", "debit", "credit", "amount",
+DETAIL_COLUMNS = frozenset({"account", "type", "date", "num", "adj", "name", "memo", "split", "debit", "credit", "amount",
                             "balance", "clr", "cls", "class", "entered/last modified", "last modified by"})
 
 
@@ -160,12 +161,21 @@ def _find(path: Path, index: Mapping[str, object], account: str, accounts: list[
 # ---------------------------------------------------------------------------------------------
 # Reading the file
 
-def _encoding(path: Path) -> tuple[bytes, str]:
+_BINARY = ((b"%PDF", "a PDF document"), (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip file"),
+           (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an Excel 97-2003 workbook (.xls)"))
+
+
+def _encoding(path: Path, hint: str) -> tuple[bytes, str]:
     """The file's bytes and the encoding they decode with (checked here, so no error comes later)."""
     try:
         data = path.read_bytes()
     except OSError as error:
         raise QBReportError(f"{path}: cannot read the file ({error.strerror or error})") from None
+    for magic, what in _BINARY:
+        if data.startswith(magic):
+            raise QBReportError(f"{path}:1: this is {what}, not a CSV file: {hint}")
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise QBReportError(f"{path}:1: a binary file, not a CSV export: {hint}")
     if data.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -192,12 +202,32 @@ def _encoding(path: Path) -> tuple[bytes, str]:
 class _Records:
     """csv records with the physical line each one starts on (a quoted cell may hold line breaks)."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, hint: str):
         self.path = path
-        data, encoding = _encoding(path)
+        self.hint = hint  # what to export instead, for the errors that mean "not this report"
+        self.data, self.encoding = _encoding(path, hint)
         # Decoded as it is read: a StringIO of the whole text would hold 4 bytes a character.
-        self.reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""))
+        self.reader = csv.reader(io.TextIOWrapper(io.BytesIO(self.data), encoding=self.encoding, newline=""))
         self.line = 0  # where the last record returned starts
+        self.preamble: list[tuple[int, list[str]]] = []  # the rows before the header, with their lines
+
+    def require_total_row(self) -> None:
+        """A QuickBooks report ends with its TOTAL (or Total ...) row: a file that does not was cut short."""
+        if self.encoding == "utf-16":
+            data = self.data.decode("utf-16").encode("utf-8")
+        else:
+            data = self.data
+        body = data.rstrip(b'\r\n\t ,"')  # trailing blank lines and empty cells
+        if not body:
+            return  # an empty file: the header check says what is wrong
+        last = body[body.rfind(b"\n") + 1:].decode("utf-8" if self.encoding == "utf-16" else self.encoding.replace(
+            "-sig", ""), errors="replace")
+        cells = next(csv.reader([last]), [])
+        first = next((cell.strip().casefold() for cell in cells if cell.strip()), "")
+        if first == "total" or first.startswith("total "):
+            return
+        raise self.fail("the file ends without the report's TOTAL row (cut short, or saved from part of the "
+                        f"report?): {self.hint}", body.count(b"\n") + 1)
 
     def __iter__(self):
         return self
@@ -219,6 +249,9 @@ def _header(records: _Records, is_header, wanted: str) -> tuple[dict[str, int], 
     """Skip the preamble; return the header's {name: column}, the header row and the preamble rows."""
     preamble = []
     for row in records:
+        if any(cell.count(";") >= 2 for cell in row):
+            raise records.fail(f"the values are separated by ';', not ',' (a spreadsheet saved it in a European "
+                               f"format?): {records.hint}")
         names = [cell.strip().casefold() for cell in row]
         if is_header(names):
             columns: dict[str, int] = {}
@@ -231,9 +264,11 @@ def _header(records: _Records, is_header, wanted: str) -> tuple[dict[str, int], 
         for cell in row:
             if cell.strip() and any(c.isdigit() for c in cell) and _is_amount(cell):
                 raise records.fail(f"{cell.strip()!r} comes before the header row; expected a header row with "
-                                   f"the columns {wanted}")
+                                   f"the columns {wanted} ({records.hint})")
         preamble.append(row)
-    raise QBReportError(f"{records.path}: no header row with the columns {wanted} (is this the right report?)")
+        records.preamble.append((records.line, row))
+    raise QBReportError(f"{records.path}:1: no header row with the columns {wanted}: not a QuickBooks report of "
+                        f"this kind; {records.hint}")
 
 
 def _is_amount(cell: str) -> bool:
@@ -250,6 +285,13 @@ def _amount(records: _Records, row: list[str], column: int, title: str) -> int:
         return parse_amount(cell)
     except ValueError:
         raise records.fail(f"{title} {cell.strip()!r} is not an amount ({AMOUNT_FORMS})") from None
+
+
+DETAIL_HINT = ("in QuickBooks Desktop run Reports > Accountant & Taxes > Transaction Detail by Account (Dates: All, "
+               "or this fiscal year) and save it with Excel > Create New Worksheet > Create a comma separated "
+               "values (.csv) file")
+TRIAL_BALANCE_HINT = ("in QuickBooks Desktop run Reports > Accountant & Taxes > Trial Balance as of the current "
+                      "date and save it with Excel > Create New Worksheet > Create a comma separated values (.csv) file")
 
 
 def _label(row: list[str], end: int) -> tuple[str, tuple[int, int]]:
@@ -285,6 +327,7 @@ class _Section:
     skipped: int = 0  # rows passed over unread (read_detail's ``only``) before it opened
     children: bool = False
     has_amounts: bool = False
+    period: bool = False  # a Transaction List's period row ("Jan - Dec 26"), not an account
 
     @cached_property
     def key(self) -> str:
@@ -300,14 +343,19 @@ class _Outline:
         self.open: list[_Section] = []
 
     def name(self) -> str | None:
-        return ":".join(self.open[-1].parts) if self.open else None
+        """The innermost open account (period rows are not accounts)."""
+        for section in reversed(self.open):
+            if not section.period:
+                return ":".join(section.parts)
+        return None
 
     def push(self, label: str, level: tuple[int, int], running: int) -> tuple[_Section, list[_Section]]:
         """Open a heading; returns it and the sections it closes (its earlier siblings and theirs)."""
         closed = self.close_to(level)
         parts, number = split_label(label)
-        if self.open:
-            parent = self.open[-1]
+        accounts = [s for s in self.open if not s.period]
+        if accounts:
+            parent = accounts[-1]
             parent.children = True
             head = [p.casefold() for p in parts[:len(parent.parts)]]
             if len(parts) <= len(parent.parts) or head != [p.casefold() for p in parent.parts]:
@@ -408,7 +456,7 @@ def _as_of(preamble: list[list[str]]) -> date | None:
 def read_trial_balance(path: str | Path) -> TrialBalance:
     """Read a Trial Balance export; every account row, its number, debit and credit in cents."""
     path = Path(path)
-    records = _Records(path)
+    records = _Records(path, TRIAL_BALANCE_HINT)
     columns, _, preamble = _header(records, lambda names: "debit" in names and "credit" in names,
                                    "Debit and Credit")
     detail = [name for name in ("type", "date", "num") if name in columns]
@@ -465,18 +513,122 @@ def read_trial_balance(path: str | Path) -> TrialBalance:
         if has_amounts:
             section.has_amounts = True
             add(section, debit, credit)
-    closed(outline.close_to((-1, -1)))
+    else:
+        raise records.fail(f"the file ends without the Trial Balance's TOTAL row (cut short?): {records.hint}")
     rows.sort(key=lambda r: r.line)
     return TrialBalance(path, _as_of(preamble), tuple(rows))
 
 
 # ---------------------------------------------------------------------------------------------
-# Transaction detail (General Ledger, Transaction Detail by Account)
+# The period a report covers: "All Transactions", "January 1 through October 31, 2026", "Jan - Dec 26"
+
+_MONTHS = {name: number for number, names in enumerate(
+    (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+     ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+     ("november", "nov"), ("december", "dec")), 1) for name in names}
+_SIDE = re.compile(r"(?:(?P<month>[a-z]+)\.?)?\s*(?P<first>\d{1,4})?(?:\s*,\s*(?P<year>\d{4}|\d{2}))?", re.ASCII)
+_ALL_DATES = frozenset({"all transactions", "all dates", "all"})
+
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """The dates a report says it covers (its title block, or the Transaction List's period row)."""
+
+    start: date | None  # None: from the company's first transaction (Dates: All)
+    end: date | None  # None: to its last
+    text: str
+    line: int
+
+
+def _year(text: str) -> int:
+    number = int(text)
+    return number if len(text) == 4 else number + (2000 if number < 50 else 1900)
+
+
+def _side(text: str, left: bool) -> tuple[int | None, int | None, int | None] | None:
+    """``"October 31, 2026"`` -> (10, 31, 2026); ``"Jan"`` -> (1, None, None); None if not a date.
+
+    A lone number after a month is a year (``October 2026``, the period row's ``Oct 26``), except on
+    the left of a range, where the year comes after the right side (``January 1 through ...``)."""
+    match = _SIDE.fullmatch(text.strip().casefold())
+    if match is None or not any(match.groups()):
+        return None
+    month, number, year = match.group("month"), match.group("first"), match.group("year")
+    if month is not None and month not in _MONTHS:
+        return None
+    day = None
+    if number is not None:
+        if year is not None or (left and len(number) <= 2):
+            if len(number) > 2:
+                return None
+            day = int(number)
+        elif len(number) in (2, 4):
+            year = number
+        else:
+            return None
+    return (_MONTHS[month] if month else None, day, _year(year) if year else None)
+
+
+def parse_period(text: str, line: int = 0) -> ReportPeriod | None:
+    """The period in a report's date line, in QuickBooks Desktop's forms (None if it is not one):
+    ``All Transactions``; ``As of October 31, 2026``; ``January 1 through October 31, 2026``;
+    ``December 15, 2025 through January 14, 2026``; ``October 2026``; ``October 1 - 31, 2026``;
+    the Transaction List's period row ``Jan - Dec 26``, ``Oct 26``, ``Jan 1 - Oct 31, 26``."""
+    clean_text = " ".join(text.split())
+    low = clean_text.casefold()
+    if low in _ALL_DATES:
+        return ReportPeriod(None, None, clean_text, line)
+    if low.startswith("as of "):
+        end = _side(low[6:], False)
+        if end is None or None in end:
+            return None
+        try:
+            return ReportPeriod(None, date(end[2], end[0], end[1]), clean_text, line)
+        except ValueError:
+            return None
+    for separator in (" through ", " - ", "-", " to "):
+        if separator in low:
+            left, right = low.split(separator, 1)
+            break
+    else:
+        left = right = low
+        separator = ""
+    first, last = _side(left, bool(separator)), _side(right, False)
+    if first is None or last is None:
+        return None
+    year = last[2]
+    month_end = last[0] if last[0] is not None else first[0]
+    if year is None or month_end is None or first[0] is None:
+        return None
+    if not separator and last[1] is not None:
+        return None  # a single day is no period ("October 31, 2026" is a print date or an As of)
+    try:
+        start = date(first[2] or year, first[0], first[1] or 1)
+        if first[2] is None and start > date(year, month_end, 1):  # "December 15 through January 14, 2026"
+            start = start.replace(year=year - 1)
+        end = date(year, month_end, last[1] or calendar.monthrange(year, month_end)[1])
+    except ValueError:
+        return None
+    return ReportPeriod(start, end, clean_text, line) if start <= end else None
+
+
+def _title_period(preamble: list[tuple[int, list[str]]]) -> ReportPeriod | None:
+    for line, row in preamble:
+        for cell in row:
+            if cell.strip():
+                found = parse_period(cell, line)
+                if found is not None:
+                    return found
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Transaction detail (Transaction Detail by Account, General Ledger, Transaction List by Date)
 
 class DetailRow(NamedTuple):
     """One transaction line on one account (a tuple: a million of them are read at once)."""
 
-    account: str  # full name (Parent:Child) of the account section the row is under
+    account: str  # full name (Parent:Child): of the account section, or the row's Account column
     type: str  # "General Journal", "Payment", ...
     on: date
     num: str  # the Num column (our IIF DOCNUM), "" if empty
@@ -491,7 +643,16 @@ class DetailReport:
     path: Path
     rows: tuple[DetailRow, ...]
     opening: Mapping[str, int] = field(default_factory=dict)  # account -> opening balance, debit-positive
-    accounts: tuple[str, ...] = ()  # every account section in the file, with or without rows
+    accounts: tuple[str, ...] = ()  # every account in the file (sections, or Account column values)
+    period: ReportPeriod | None = None  # the dates the report says it covers; None: it does not say
+    total: int | None = None  # the closing TOTAL row, debits - credits; None when not read (``only``)
+    opening_lines: Mapping[str, int] = field(default_factory=dict)  # account -> the line its opening is on
+    by_account_column: bool = False  # a Transaction List: rows placed by their Account column
+
+    @property
+    def balanced(self) -> bool:
+        """A whole-ledger export: every account's lines, so its TOTAL is 0.00 (debits = credits)."""
+        return self.total == 0
 
     @cached_property
     def _index(self) -> dict[str, list[DetailRow]]:
@@ -504,6 +665,9 @@ class DetailReport:
             index.setdefault(key, []).append(row)
         return index
 
+    def has_account(self, account: str) -> bool:
+        return account_key(account) in self._index
+
     def rows_for(self, account: str) -> list[DetailRow]:
         """The rows under ``account`` itself (not its sub-accounts); matched as ``balance_of``.
 
@@ -513,37 +677,43 @@ class DetailReport:
         names = list(dict.fromkeys(self.accounts or [row.account for row in self.rows]))
         return list(_find(self.path, self._index, account, names))
 
+    def opening_of(self, account: str) -> int | None:
+        """The account's opening balance (debit-positive), None when the file shows none."""
+        key = account_key(account)
+        return next((value for name, value in self.opening.items() if account_key(name) == key), None)
+
 
 def _is_detail_header(names: list[str]) -> bool:
     return "date" in names and "num" in names and ("amount" in names or ("debit" in names and "credit" in names))
 
 
-def read_detail(path: str | Path, credit_normal: Collection[str] = (),
-                only: Collection[str] | None = None) -> DetailReport:
-    """Read a General Ledger / Transaction Detail by Account export.
+def read_detail(path: str | Path, only: Collection[str] | None = None) -> DetailReport:
+    """Read a Transaction Detail by Account, General Ledger or Transaction List by Date export.
 
-    ``credit_normal``: the credit-normal accounts (liabilities, income, equity), by name as in
-    ``balance_of``; a sub-account of one is credit-normal too. Only a file with a signed Amount
-    column needs it (its amounts are in the account's natural sign and are negated for these);
-    Debit/Credit files are debit-positive already. Opening balances are read in natural sign in
-    both layouts (see the module docstring).
+    Every amount is debit-positive, as QuickBooks writes them for every account type (DOMAIN §9):
+    the caller turns them into the account's own sign. A report with an Account column (the
+    Transaction List by Date) places each row by that column; the label rows above its rows
+    (``Jan - Dec 26``) are periods, not accounts. Each account's running Balance is checked against
+    its amounts, and an opening balance is taken from the heading row, a Beginning Balance row, or
+    (when neither is printed) the first row's Balance less its amount.
 
     ``only``: keep the rows of these accounts (by name as in ``balance_of``) and pass over the
     others unread (the diagnosis needs one account): their dates and amounts are not checked, nor
     the Total rows that include them. Reading stops once every account asked for has had its
-    section (``accounts`` then lists the sections up to there).
+    section (``accounts`` then lists the sections up to there; ``total`` is None).
     """
     with gc_paused():  # a million rows are a million new objects and no cycles
-        return _read_detail(Path(path), credit_normal, only)
+        return _read_detail(Path(path), only)
 
 
-def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[str] | None = None) -> DetailReport:
-    records = _Records(path)
-    columns, header, _ = _header(records, _is_detail_header, "Date, Num and Debit/Credit or Amount")
+def _read_detail(path: Path, only: Collection[str] | None = None) -> DetailReport:
+    records = _Records(path, DETAIL_HINT)
+    columns, header, preamble = _header(records, _is_detail_header, "Date, Num and Debit/Credit or Amount")
     width = len(header)
     blank = width  # when a column is absent, every row gets one "" appended for it to read
     at = {name: columns.get(name, blank) for name in ("type", "num", "name", "memo", "balance")}
     account_at = columns.get("account", blank)
+    by_column = account_at != blank
     debit_credit = "debit" in columns and "credit" in columns
     if debit_credit:
         first, second, first_title = columns["debit"], columns["credit"], "Debit"
@@ -552,18 +722,16 @@ def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[st
     absent = blank in at.values() or second == blank
     label_end = min(index for name, index in columns.items() if name in DETAIL_COLUMNS)
     date_at, type_at, num_at, name_at, memo_at = columns["date"], at["type"], at["num"], at["name"], at["memo"]
-    credit_keys = {account_key(name) for name in credit_normal}
+    balance_at = at["balance"]
     kept = None if only is None else {account_key(name) for name in only}
-
-    def side(account: str) -> int:
-        """-1 when an Amount/Balance in the file is credit-positive for ``account``."""
-        parts = account_key(account).split(":")
-        return -1 if any(":".join(parts[:n]) in credit_keys for n in range(1, len(parts) + 1)) else 1
+    period = _title_period(records.preamble)
+    row_period = None  # a Transaction List's period row
 
     outline = _Outline(records)
-    accounts: dict[str, None] = {}  # every account heading, in order
+    accounts: dict[str, None] = {}  # every account, in order
     opening: dict[str, int] = {}
-    by_column: dict[str, tuple[str, int]] = {}
+    opening_lines: dict[str, int] = {}
+    from_column: dict[str, str] = {}
     rows: list[DetailRow] = []
     append = rows.append
     dates: dict[str, date] = {}
@@ -572,21 +740,54 @@ def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[st
     pad = [""] * width  # QuickBooks writes every cell of a row; a file from elsewhere may stop early
     reader = records.reader
     plain = _PLAIN.fullmatch
-    account, sign, running, line, end = None, 1, 0, 0, reader.line_num
+    account, running, line, end = None, 0, 0, reader.line_num
     wanted = True  # the current section's rows are kept
     seen_keys: set[str] = set()  # the account_key of every heading so far
     skipped = 0  # rows of other accounts passed over (``only``): Totals that include them go unchecked
+    total = None
+    ended = False  # the last row read closes the report (TOTAL, or the Transaction List's last Total)
+    # A run: consecutive rows of one section, whose Balance column must follow their amounts.
+    run: list | None = None  # [account, first line, first Balance text, its amount, running before it,
+    #                          last line, last Balance text, right after the heading]
+    fresh = False  # the next row is the first under its heading (or its opening row)
 
-    def opening_balance(row: list[str], account: str | None, sign: int) -> None:
-        """The Balance cell (natural sign), else the amount cells, as the current account's opening."""
+    def opening_balance(row: list[str], account: str | None) -> None:
+        """The Balance cell, else the amount cells, as the current account's opening (debit-positive)."""
         if account is None:
             raise records.fail("an opening balance outside any account heading")
-        if row[at["balance"]].strip():
-            value = _amount(records, row, at["balance"], "Balance") * sign
+        if row[balance_at].strip():
+            value = _amount(records, row, balance_at, "Balance")
         else:
             value = _amount(records, row, first, first_title) - _amount(records, row, second, "Credit")
-            value = value if debit_credit else value * sign
         opening[account] = value
+        opening_lines[account] = records.line
+
+    def end_run() -> None:
+        """Check the run's Balance column; the first row's Balance gives an opening none was printed for."""
+        nonlocal run
+        owner, first_line, first_text, first_amount, before, last_line, last_text, after_heading = run
+        run = None
+        if not first_text.strip() or not last_text.strip():
+            return
+        start_balance = _balance(records, first_text, first_line) - first_amount
+        moved = running - before
+        end_balance = _balance(records, last_text, last_line)
+        if end_balance - start_balance != moved:
+            raise records.fail(f"the Balance column does not follow the amounts: {owner} goes from "
+                               f"{format_grouped(start_balance)} (line {first_line}) to {format_grouped(end_balance)}, "
+                               f"but its rows add up to {format_grouped(moved)} (a row missing, or the file "
+                               "edited?)", last_line)
+        if not after_heading:
+            return
+        printed = opening.get(owner)
+        if printed is None:
+            if start_balance:
+                opening[owner] = start_balance
+                opening_lines[owner] = first_line
+        elif printed != start_balance:
+            raise records.fail(f"{owner}: the opening balance {format_grouped(printed)} (line "
+                               f"{opening_lines[owner]}) is not where the Balance column starts, "
+                               f"{format_grouped(start_balance)}", first_line)
 
     def total_shown(row: list[str]) -> int:
         return _amount(records, row, first, "Total") - _amount(records, row, second, "Total")
@@ -625,54 +826,94 @@ def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[st
                         credit = cents[cell] = int(cell.replace(",", "").replace(".", "")) if plain(cell) \
                             else parse_amount(cell)
                     amount -= credit
-                running += amount
-                if account is None:
-                    mine, my_sign = _from_column(records, line, row[account_at] if account_at < width else "",
-                                                 by_column, side, accounts)
+                if by_column and row[account_at]:
+                    text = row[account_at]
+                    mine = from_column.get(text)
+                    if mine is None:
+                        mine = from_column[text] = ":".join(split_label(text)[0])
+                        accounts.setdefault(mine, None)
+                    running += amount
                     if kept is not None and account_key(mine) not in kept:
                         continue
+                elif account is None:
+                    raise records.fail("a transaction outside any account heading (and no Account column to say "
+                                       "whose)", line)
                 else:
-                    mine, my_sign = account, sign
-                record = new(DetailRow, (mine, row[type_at], on, row[num_at], row[name_at], row[memo_at],
-                                         amount if debit_credit or my_sign > 0 else -amount, line))
-                append(record)
+                    mine = account
+                    if run is None:
+                        run = [account, line, row[balance_at], amount, running, line, row[balance_at], fresh]
+                        fresh = False
+                    else:
+                        run[5] = line
+                        run[6] = row[balance_at]
+                    running += amount
+                append(new(DetailRow, (mine, row[type_at], on, row[num_at], row[name_at], row[memo_at], amount,
+                                       line)))
                 continue
             records.line = line
+            if run is not None:
+                end_run()
             text, level = _label(row, label_end)
             if not text:  # nothing in the label columns
                 if not any(cell.strip() for cell in row):
                     continue
+                first_cell = next(cell.strip() for cell in row if cell.strip())
+                if first_cell.casefold() == "total" or first_cell.casefold().startswith("total "):
+                    text = first_cell  # a report with no label columns writes its total in the first one
+            if not text:
                 if any(cell.strip().casefold() in OPENING_LABELS for cell in row):
-                    opening_balance(row, account, sign)
+                    opening_balance(row, account)
+                    fresh = True
                     continue
                 raise records.fail(f"no date on this {row[type_at].strip() or 'transaction'} row")
             low = text.casefold()
             if low == "total":
                 outline.close_to((-1, -1))
+                total = total_shown(row)
                 if not skipped:
-                    _check_total(records, text, total_shown(row), running, "rows")
+                    _check_total(records, text, total, running, "rows")
                 _rest_is_empty(records, line)
+                ended = True
                 break
+            ended = False
             if low in OPENING_LABELS:
-                opening_balance(row, account, sign)
+                opening_balance(row, account)
+                fresh = True
                 continue
             name = _closes(text)
             if name is not None:
                 section, _ = outline.total(text, name)
                 if section.skipped == skipped:
                     _check_total(records, text, total_shown(row), running - section.start, "rows")
+                if by_column and not outline.open:
+                    total = total_shown(row)  # the Transaction List's last row closes its period
+                    ended = True
                 account = outline.name()
+                fresh = False
             else:
-                outline.push(text, level, running)[0].skipped = skipped
+                section = outline.push(text, level, running)[0]
+                section.skipped = skipped
+                if by_column and (found := parse_period(text, line)) is not None:
+                    section.period = True  # "Jan - Dec 26": the rows' dates, not an account
+                    row_period = row_period or found
                 account = outline.name()
-                accounts.setdefault(account, None)
-                seen_keys.add(outline.open[-1].key)
-            sign = side(account) if account is not None else 1
-            wanted = kept is None or account is None or account_key(account) in kept
-            if kept is not None and kept <= seen_keys and not any(s.key in kept for s in outline.open):
+                if account is not None:
+                    accounts.setdefault(account, None)
+                    seen_keys.add(outline.open[-1].key)
+                fresh = True
+            wanted = kept is None or account is None or by_column or account_key(account) in kept
+            if (kept is not None and not by_column and kept <= seen_keys
+                    and not any(s.key in kept for s in outline.open)):
+                records.require_total_row()  # what is not read must still be a whole report
+                ended = True
                 break  # every account asked for has been read (an account has one section)
-            if name is None and row[at["balance"]].strip():  # the Desktop GL prints the opening balance here
-                opening_balance(row, account, sign)
+            if name is None and row[balance_at].strip():  # the Desktop GL prints the opening balance here
+                opening_balance(row, account)
+        if run is not None:
+            end_run()
+        if not ended:
+            raise records.fail(f"the file ends without the report's TOTAL row (cut short, or saved from part of the "
+                               f"report?): {records.hint}", end)
     except ValueError:  # from parse_amount on the hot path: name the cell
         records.line = line
         _amount(records, row, first, first_title)
@@ -680,7 +921,15 @@ def _read_detail(path: Path, credit_normal: Collection[str], only: Collection[st
         raise
     except csv.Error as error:
         raise records.fail(f"not readable as CSV ({error})", end + 1) from None
-    return DetailReport(path, tuple(rows), opening, tuple(accounts))
+    return DetailReport(path, tuple(rows), opening, tuple(accounts), period or row_period, total, opening_lines,
+                        by_column)
+
+
+def _balance(records: _Records, text: str, line: int) -> int:
+    try:
+        return parse_amount(text)
+    except ValueError:
+        raise records.fail(f"Balance {text.strip()!r} is not an amount ({AMOUNT_FORMS})", line) from None
 
 
 def _date(records: _Records, line: int, text: str) -> date:
@@ -688,16 +937,3 @@ def _date(records: _Records, line: int, text: str) -> date:
         return parse_date(text)
     except ValueError:
         raise records.fail(f"date {text.strip()!r} is not a date (QuickBooks writes MM/DD/YYYY)", line) from None
-
-
-def _from_column(records: _Records, line: int, cell: str, cache: dict, side, accounts: dict) -> tuple[str, int]:
-    """A transaction outside any account heading takes its account from an Account column."""
-    text = cell.strip()
-    if not text:
-        raise records.fail("a transaction outside any account heading (and no Account column to say whose)", line)
-    found = cache.get(text)
-    if found is None:
-        name = ":".join(split_label(text)[0])
-        found = cache[text] = (name, side(name))
-        accounts.setdefault(name, None)
-    return found

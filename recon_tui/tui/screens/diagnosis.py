@@ -90,6 +90,11 @@ class ItemTable(PagedTable):
                         tooltip="The order behind this record")]
 
 
+def opening_text(opening) -> str:
+    shown = f"{format_grouped(opening.amount)} (line {opening.line})" if opening.line else "none (0.00)"
+    return f"The export starts on {opening.start}: QuickBooks' opening balance {shown}."
+
+
 def header_text(d: Diagnosis) -> str:
     return (f"{d.account} as of {d.as_of} ({d.method})\n"
             f"Studio figure {format_grouped(d.studio_figure)} − QuickBooks balance {format_grouped(d.qb_balance)}"
@@ -113,11 +118,14 @@ class DiagnosisScreen(ReconScreen):
         yield CauseTable(id="causes", cursor_type="row", zebra_stripes=True)
         if d.detail_file:
             source = f"QuickBooks detail: {d.detail_file}"
+            if d.opening is not None:
+                source += f"\n{opening_text(d.opening)}"
         else:
             source = "No QuickBooks transaction detail given: QuickBooks-side causes (never imported, " \
                      "imported twice, changed, not from the studio) stay unexplained."
         if d.cause("unposted").items:
             source += "\nF8 at the tie-out (p at the start) posts the events never posted."
+        source += "".join(f"\nNote: {note}" for note in d.notes)
         yield Static(source, id="diag-source", classes="hint", markup=False)
         yield from self.compose_footer()
 
