@@ -37,11 +37,26 @@ def tie_out_account(config, method: str) -> tuple[str, int]:
     return (gl.accounts_receivable, 1) if method == "accrual" else (gl.customer_deposits, -1)
 
 
-def qb_balance_from_trial_balance(config, method: str, path: Path) -> int:
-    from recon_tui.quickbooks.reports import read_trial_balance
+def qb_balance_from_trial_balance(config, method: str, path: Path, notes: list[str] | None = None) -> int:
+    """The tie-out account's balance in its own sign. QuickBooks leaves an account with a zero balance
+    out of its Trial Balance: when the file has the studio's other accounts, the account reads as 0.00
+    (and ``notes`` says so); a file with none of them is another company's."""
+    from recon_tui.quickbooks.reports import QBAccountNotFound, account_key, read_trial_balance
 
     account, sign = tie_out_account(config, method)
-    return sign * read_trial_balance(path).balance_of(account)
+    tb = read_trial_balance(path)
+    try:
+        return sign * tb.balance_of(account)
+    except QBAccountNotFound:
+        known = {account_key(row.account) for row in tb.rows}
+        if not any(account_key(name) in known for name in configured_accounts(config)):
+            listed = ", ".join(row.account for row in tb.rows[:8]) + (", ..." if len(tb.rows) > 8 else "")
+            raise QBFileError(f"{path}: none of the configured GL accounts is in this Trial Balance (it has: "
+                              f"{listed or 'no accounts'}): is it the right company's file?") from None
+        if notes is not None:
+            notes.append(f"{path}: no {account} in the Trial Balance, which QuickBooks does for an account whose "
+                         "balance is 0.00: read as 0.00")
+        return 0
 
 
 class QBFileError(QBReportError):
@@ -209,13 +224,14 @@ class LinkService:
         return Opening(detail.start, detail.opening, posted, detail.opening_line, detail.how)
 
     def _trial_balance(self, method: str, qb: QBFigures, balance: int | None) -> tuple[int, list[str]]:
-        from_tb = qb_balance_from_trial_balance(self.config, method, qb.trial_balance)
+        notes: list[str] = []
+        from_tb = qb_balance_from_trial_balance(self.config, method, qb.trial_balance, notes)
         if balance is None:
-            return from_tb, []
+            return from_tb, notes
         if from_tb == balance:
-            return balance, []
-        return balance, [f"{qb.trial_balance}: the Trial Balance says {format_cents(from_tb)}; the balance given, "
-                         f"{format_cents(balance)}, is the one used"]
+            return balance, notes
+        return balance, notes + [f"{qb.trial_balance}: the Trial Balance says {format_cents(from_tb)}; the balance "
+                                 f"given, {format_cents(balance)}, is the one used"]
 
     def _diagnose(self, db, method: str, as_of: date, balance: int | None, changes: list, posted_total: int,
                   matched: Matched | None, notes: list[str], detail_file: str | None = None,

@@ -479,3 +479,20 @@ def test_a_broken_export_or_database_stops_the_diagnosis_with_its_error(studio, 
             with pytest.raises(sqlite3.OperationalError, match="locked"):
                 studio.diagnose("accrual", APRIL_END, QBFigures(detail=detail))
     assert summary(studio.diagnose("accrual", APRIL_END, QBFigures(detail=detail))) == {"unexplained": 0}
+
+
+def test_a_trial_balance_without_the_account_reads_zero_but_another_companys_is_refused(studio, tmp_path):
+    """QuickBooks leaves a zero-balance account out of its Trial Balance."""
+    def trial_balance(name: str, rows: list[tuple[str, str, str]]) -> Path:
+        path = tmp_path / name
+        lines = ["Trial Balance", '"As of April 30, 2026"', ",Debit,Credit"]
+        lines += [f"{account},{debit},{credit}" for account, debit, credit in rows]
+        path.write_text("\r\n".join(lines) + "\r\n")
+        return path
+    zero = trial_balance("tb.csv", [("Undeposited Funds", "30.00", ""), ("Customer Deposits", "", "30.00"),
+                                    ("TOTAL", "30.00", "30.00")])
+    d = studio.diagnose("accrual", APRIL_END, QBFigures(trial_balance=zero))
+    assert d.qb_balance == 0 and "no Accounts Receivable in the Trial Balance" in d.notes[0]
+    bakery = trial_balance("bakery.csv", [("Checking", "30.00", ""), ("Flour", "", "30.00"), ("TOTAL", "30.00", "30.00")])
+    with pytest.raises(QBFileError, match="none of the configured GL accounts is in this Trial Balance"):
+        studio.diagnose("accrual", APRIL_END, QBFigures(trial_balance=bakery))
