@@ -116,9 +116,8 @@ def qb_detail(config, method: str, path: Path, as_of: date) -> QBDetail:
     else:
         qb_rows = [QBRow(r.on, r.num, r.name, r.memo, -r.amount, r.line) for r in rows]
     if report.by_account_column and period is not None and period.start is not None:
-        raise QBFileError(f"{path}:{period.line}: a Transaction List by Date has no opening balances, and this one "
-                          f"starts on {period.start} ({period.text!r}): run it with Dates: All, or export Transaction "
-                          "Detail by Account, which shows them")
+        raise QBFileError(f"{path}:{period.line}: this Transaction List by Date starts on {period.start} and has no "
+                          "opening balances: run it with Dates: All")
     opening = report.opening_of(account)
     line = report.opening_lines.get(next((a for a in report.opening if a.casefold() == account.casefold()), ""))
     start = period.start if period is not None else None
@@ -218,9 +217,8 @@ class LinkService:
         for docnum in before:
             posted += expected.pop(docnum, 0)
         if detail.opening_line is None and posted:
-            raise QBFileError(f"{path}: the export starts on {detail.start} ({detail.how}) with no opening balance "
-                              f"for the account, but the studio posted {format_cents(posted)} to it before then: "
-                              "export it again with Dates: All")
+            raise QBFileError(f"{path}: the export starts on {detail.start} with no opening balance, but the studio "
+                              f"posted {format_cents(posted)} to the account before then: run it with Dates: All")
         return Opening(detail.start, detail.opening, posted, detail.opening_line, detail.how)
 
     def _trial_balance(self, method: str, qb: QBFigures, balance: int | None) -> tuple[int, list[str]]:

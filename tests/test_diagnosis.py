@@ -272,8 +272,8 @@ def test_a_transaction_list_by_date_is_read_by_its_account_column(studio):
     d = studio.diagnose("accrual", APRIL_END, QBFigures(detail=listed))
     assert (d.studio_figure, d.qb_balance) == (6000, 6000) and summary(d) == {"unexplained": 0}
     cut = qb.write_detail(studio.db_path.parent / "list-fy.csv", APRIL_END, start=APRIL_FIRST, layout="list")
-    with pytest.raises(QBFileError, match=r"list-fy\.csv:3: a Transaction List by Date has no opening balances, "
-                                          r"and this one starts on 2026-04-01 .*Dates: All"):
+    with pytest.raises(QBFileError, match=r"list-fy\.csv:3: this Transaction List by Date starts on 2026-04-01 and "
+                                          r"has no opening balances: run it with Dates: All"):
         studio.diagnose("accrual", APRIL_END, QBFigures(detail=cut))
 
 
@@ -286,9 +286,8 @@ def test_a_detail_export_without_an_opening_on_a_partial_range_is_refused_when_o
                     "TOTAL,,,,-30.00,\r\n")
     with pytest.raises(QBFileError) as caught:
         studio.diagnose("cash", APRIL_END, QBFigures(detail=path))
-    assert str(caught.value) == (f"{path}: the export starts on 2026-04-01 (the report's dates 'April 1 through "
-                                 "April 30, 2026' (line 3)) with no opening balance for the account, but the studio "
-                                 "posted 50.00 to it before then: export it again with Dates: All")
+    assert str(caught.value) == (f"{path}: the export starts on 2026-04-01 with no opening balance, but the studio "
+                                 "posted 50.00 to the account before then: run it with Dates: All")
 
 
 def test_an_export_of_the_wrong_company_or_without_the_account_is_refused(studio):
@@ -334,7 +333,7 @@ def test_the_cli_says_which_opening_it_used_and_refuses_a_bad_export_in_one_line
     listed = qb.write_detail(folder / "list.csv", APRIL_END, start=APRIL_FIRST, layout="list")
     assert main(["diagnose", "--current", "2026-04-30", "--method", "cash", "--qb-detail", str(listed), *common]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith(f"error: {listed}:3: a Transaction List by Date")
+    assert err.count("\n") == 1 and err.startswith(f"error: {listed}:3: this Transaction List by Date")
 
 
 # -- any studio, any posting history, any QuickBooks mishap: the causes add up, nothing unexplained --

@@ -29,18 +29,28 @@ of the product; the reader is lenient where that could be wrong). The fixtures' 
 - UTF-8 with or without BOM, UTF-16 with BOM, else Windows-1252 (what QuickBooks Desktop writes
   on Windows); CRLF or LF.
 
-Signs: every amount this module returns is in cents and debit-positive. A Trial Balance row is
-``debit - credit``. A detail file with Debit and Credit columns gives ``debit - credit``. A detail
-file with only a signed Amount column shows each amount (and Balance) in the account's natural
-sign, so the caller names the credit-normal accounts (liabilities, income, equity) in
-``credit_normal`` and their amounts are negated; a sub-account takes its parent's side, as in
-QuickBooks. Opening balances (the Balance on an account's heading row, as the Desktop General
-Ledger prints it, or a "Beginning Balance" / "Balance Forward" / "Opening Balance" row) are kept
-out of ``rows`` and given in ``DetailReport.opening``, debit-positive; the Balance column is read
-in the account's natural sign in both layouts, so ``credit_normal`` matters for them too.
+Signs (DOMAIN §9, from real exported files): QuickBooks prints every Amount and running Balance
+debit-positive, whatever the account type: a deposit received on a liability is ``-75.00``, income
+is negative, a whole ledger's ``TOTAL`` is 0.00. Every amount this module returns is so, in cents:
+a Trial Balance row is ``debit - credit``, a detail row its Amount (or ``debit - credit``), an
+opening balance its Balance. Turning them into an account's own sign is the caller's job, from the
+account's role in the config; nothing here guesses a "natural sign".
 
-A transaction row outside any account heading (a report not grouped by account) takes its
-account from an ``Account`` column if the report has one; otherwise it is an error.
+Opening balances: a report run for dates that start after the company's first transaction (the
+default, this fiscal year) prints each account's opening balance on its heading row (the Desktop
+General Ledger) or on a "Beginning Balance" / "Balance Forward" / "Opening Balance" row; when
+neither is printed, the first row's Balance less its amount is the opening. They are kept out of
+``rows`` and given in ``DetailReport.opening``; the report's dates (``parse_period``) say where the
+rows start.
+
+The Transaction List by Date has no account sections: an Account column names each row's account,
+and the label rows (``Jan - Dec 26``) are its period. A transaction row outside any heading takes
+its account from an Account column; without one it is an error.
+
+Self-checks, so a file that is not what it seems is refused rather than read wrong: every Total
+row against the rows above it, each account's running Balance against its amounts, the closing
+TOTAL (a file cut short has none), and the kinds of file a bookkeeper might pick by mistake (a PDF,
+an Excel workbook, a file re-saved with ``;`` separators, another system's report).
 
 Every error is a :class:`QBReportError` whose message starts ``FILE:LINE:`` (LINE = the 1-based
 physical line the CSV record starts on), or ``FILE:`` when no line is to blame.

@@ -96,7 +96,7 @@ class TieOutScreen(StepScreen):
                             id="qb-trial-balance", compact=True)
             with Horizontal(classes="tie-row"):
                 yield Label("Transaction detail", classes="tie-label")
-                yield Field(wizard.qb_detail, placeholder=f"Transaction Detail by Account, all dates to "
+                yield Field(wizard.qb_detail, placeholder=f"Transaction Detail by Account through "
                             f"{self.period.current}", id="qb-detail", compact=True)
             yield Static("", id="tie-status", classes="error", markup=False)
             yield Static("", id="diag-status", classes="error", markup=False)
