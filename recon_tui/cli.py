@@ -8,6 +8,7 @@ Every failure is one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -150,7 +151,23 @@ def build_parser() -> argparse.ArgumentParser:
                       help="accounting method of the books (default: the method of earlier batches, else the config's)")
     post.add_argument("--out", metavar="DIR", help="folder for the IIF file (default: beside the database)")
     post.add_argument("--dry-run", action="store_true", help="say what would be posted; write nothing")
+    post.add_argument("--qb-lists", metavar="FILE.iif",
+                      help="first check the configured accounts against QuickBooks' list export, as check-accounts "
+                           "does, and post nothing if any is missing or of the wrong type")
     _common(post)
+
+    chk = subs.add_parser("check-accounts", help="check the config's GL accounts against QuickBooks' chart of accounts",
+                          description="Read QuickBooks Desktop's list export (File > Utilities > Export > Lists to IIF "
+                          "Files, with Chart of Accounts ticked; the chart alone will do) and check that every "
+                          "account the config names (gl_accounts and income_categories) is there, sub-accounts as "
+                          "Parent:Child, with a type that fits its use. Run it before the first post: a batch's "
+                          "!ACCNT rows create any account QuickBooks lacks, so a misspelt name becomes a new, wrong "
+                          "account. Exit 0 when every account fits; exit 2 listing each missing account (with the "
+                          "closest QuickBooks name) or wrong type.")
+    chk.add_argument("--qb-lists", required=True, metavar="FILE.iif", help="QuickBooks' Lists to IIF Files export")
+    chk.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    chk.add_argument("--config", metavar="PATH", help="config file (default: $RECON_TUI_CONFIG, "
+                     "./config/recon.yaml, ~/.config/recon-tui/recon.yaml)")
 
     diag = subs.add_parser("diagnose", help="why the studio figure and QuickBooks differ, to the cent (DOMAIN §9)",
                            description="Split studio figure - QuickBooks balance of the tie-out account (A/R for "
@@ -166,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--qb-balance", metavar="AMOUNT", help="the account's balance in QuickBooks at --current")
     source.add_argument("--qb-trial-balance", metavar="FILE", help="QuickBooks Trial Balance as of --current, exported as CSV")
     diag.add_argument("--qb-detail", metavar="FILE",
-                      help="QuickBooks Transaction Detail by Account (or General Ledger), all dates through --current, as CSV")
+                      help="QuickBooks Transaction Detail by Account (or General Ledger, or Transaction List by Date), "
+                           "Dates: All or this fiscal year, through --current, saved as CSV")
     diag.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     diag.add_argument("--items", type=int, default=20, metavar="N",
                       help="records listed per cause in text output (default: 20; 0 for all)")
@@ -458,6 +476,53 @@ def _link(args, config: Config):
     return ReconService(config, path, date.today())
 
 
+def _check_accounts(service, path: str, command: str):
+    """The AccountCheck of QuickBooks' list export at ``path``; a file it cannot read is bad input."""
+    from recon_tui.quickbooks.iif import IIFError
+
+    try:
+        return service.check_accounts(Path(path))
+    except IIFError as exc:
+        raise UsageError(f"{command}: {exc}") from None
+
+
+def _account_table(check) -> str:
+    """Config key, account, QuickBooks type, OK: one row per configured account, 80 columns wide."""
+    rows = [("Config key", "Account", "QuickBooks", "OK")]
+    rows += [(fit.label, fit.account, fit.qb_type or "-", "ok" if fit.ok else fit.status.upper()) for fit in check.fits]
+    widths = [max(len(row[at]) for row in rows) for at in range(3)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3] for row in rows]
+    lines.insert(1, "  ".join("-" * width for width in widths) + "  --")
+    return "\n".join(lines)
+
+
+def _say_problems(check) -> None:
+    for problem in check.problems:
+        print(f"error: {problem}", file=sys.stderr)
+
+
+def cmd_check_accounts(args) -> int:
+    from recon_tui.service import ReconService
+
+    config = _config(args)
+    check = _check_accounts(ReconService(config, config.database, date.today()), args.qb_lists, "check-accounts")
+    if args.format == "json":
+        _print(json.dumps(check.to_json(), indent=2))
+        return 0 if check.ok else EXIT_INPUT
+    if not check.file_problems:
+        _print(_account_table(check))
+    for note in check.notes:
+        print(f"note: {note}", file=sys.stderr)
+    if check.ok:
+        source = f"{check.source} ({check.product})" if check.product else check.source
+        print(f"all {len(check.fits)} configured accounts are in {source} with fitting types")
+        return 0
+    _say_problems(check)
+    print(f"error: {len(check.problems)} problem(s): fix the config or QuickBooks' chart of accounts before posting",
+          file=sys.stderr)
+    return EXIT_INPUT
+
+
 def _method(args, config: Config, service) -> str:
     return args.method or service.posting_method() or config.accounting_method
 
@@ -471,6 +536,21 @@ def cmd_post(args) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and not out.is_dir():
         raise UsageError(f"post: --out {out}: not a folder")
+    if args.through is not None and args.through > date.today():
+        raise UsageError(f"post: --through {args.through} is after today")
+    first = False  # a first batch without the account check: say what its !ACCNT rows do
+    if args.qb_lists is not None:
+        if args.list:
+            raise UsageError("post: --qb-lists goes with --through or --reexport")
+        check = _check_accounts(service, args.qb_lists, "post --qb-lists")
+        if not check.ok:
+            _say_problems(check)
+            print("error: post: the configured accounts do not fit QuickBooks' chart of accounts; nothing was posted",
+                  file=sys.stderr)
+            return EXIT_INPUT
+        print(f"checked: all {len(check.fits)} configured accounts are in {check.source}", file=sys.stderr)
+    elif args.through is not None:
+        first = not service.batches()
     try:
         if args.list:
             batches = service.batches()
@@ -487,13 +567,13 @@ def cmd_post(args) -> int:
             print("warning: delete batch {0}'s entries from QuickBooks before importing this file, or they count "
                   "twice (the diagnosis will show them as imported twice)".format(args.reexport), file=sys.stderr)
             return 0
-        if args.through > date.today():
-            raise UsageError(f"post: --through {args.through} is after today")
         method = _method(args, config, service)
         if args.dry_run:
             entries = service.unposted(method, args.through)
             debits = sum(line.amount for e in entries for line in e.lines if line.amount > 0)
             print(f"would post {len(entries)} entries through {args.through} ({method}), debits {format_cents(debits)}")
+            if first and entries:
+                _first_batch_note()
             return 0
         batch = service.post(method, args.through, out)
     except PostingError as exc:
@@ -503,7 +583,15 @@ def cmd_post(args) -> int:
         return 0
     print(f"posted batch {batch.number}: {batch.entries} entries through {batch.through} ({batch.method})")
     print(f"IIF file: {batch.file}")
+    if first:
+        _first_batch_note()
     return 0
+
+
+def _first_batch_note() -> None:
+    print("note: the first batch's !ACCNT rows create any account QuickBooks lacks (a misspelt config name becomes "
+          "a new, wrong account); before importing it, run `recon-tui check-accounts --qb-lists FILE.iif`",
+          file=sys.stderr)
 
 
 def cmd_diagnose(args) -> int:
@@ -606,4 +694,4 @@ def _print(text: str) -> None:
 
 COMMANDS = {"import": cmd_import, "report": cmd_report, "aging": cmd_aging, "deposits": cmd_deposits,
             "finalize": cmd_finalize, "history": cmd_history, "post": cmd_post, "diagnose": cmd_diagnose,
-            "export": cmd_export, "demo": cmd_demo}
+            "export": cmd_export, "demo": cmd_demo, "check-accounts": cmd_check_accounts}

@@ -2,13 +2,15 @@
 
 What QuickBooks expects, from Intuit's IIF reference for transactions and from IIF writers and
 readers used against real QuickBooks files (CiviCRM's IIF export, SlowBooks' QuickBooks 2003
-export/import, riif and its fixtures, Jonathan Corbet's IIF reader):
+export/import, riif and its fixtures, Jonathan Corbet's IIF reader) and QuickBooks Desktop's own
+list exports (see tests/fixtures/quickbooks/README.md):
 
 - Plain text, one record a line, fields separated by TAB. There is no escape for a tab or a line
   break inside a value, so :func:`clean` turns them into a space.
 - A header row ``!KIND<TAB>COLUMN...`` names the columns of the ``KIND`` rows after it; columns
   come in any order and most are optional (TRNSTYPE, ACCNT and AMOUNT are required). We write
-  ``!TRNS``/``!SPL`` with TRNSTYPE DATE ACCNT NAME AMOUNT DOCNUM MEMO, and ``!ENDTRNS``.
+  ``!TRNS TRNSID TRNSTYPE DATE ACCNT NAME AMOUNT DOCNUM MEMO``, ``!SPL SPLID ...`` and ``!ENDTRNS``:
+  the TRNSID/SPLID columns are in Intuit's own samples and left empty (QuickBooks assigns them).
 - One transaction = a TRNS row, its SPL rows, an ENDTRNS row. In a GENERAL JOURNAL the AMOUNT is
   positive for a debit and negative for a credit, and the rows of a block sum to zero; QuickBooks
   takes the TRNS row as the transaction's source, which is why the A/R line goes first.
@@ -16,31 +18,54 @@ export/import, riif and its fixtures, Jonathan Corbet's IIF reader):
   of stopping: ``!ACCNT`` NAME ACCNTTYPE (AR, OCASSET, OCLIAB, INC, EXP, ...) and ``!CUST`` NAME.
   A sub-account is written ``Parent:Child`` and has its parent's type; the writer lists the
   parents too, before their children. A colon in a customer NAME makes a job (``Customer:Job``),
-  so :func:`customer_name` turns it into ``-``.
+  so :func:`customer_name` turns it into ``-``. Because an ``!ACCNT`` row creates any account
+  QuickBooks lacks, a misspelt config name becomes a new, wrong account: ``recon-tui
+  check-accounts`` compares the config with QuickBooks' own chart of accounts first (chart.py).
 - QuickBooks writes Windows line ends (CRLF), and so do we: open the output with ``newline=""``
   so Python does not translate them. The reader takes CRLF or LF.
-- Dates MM/DD/YYYY. Older versions wrote MM/DD/YY; the reader takes those too (00-49 = 20xx).
+- Dates MM/DD/YYYY. Older versions wrote MM/DD/YY; the reader takes those too (00-49 = 20xx), and
+  dashes as well as slashes (``12-31-2025``, ``12-31-25``).
 - Amounts ``1234.56`` / ``-1234.56``: two decimals, no thousands separator. QuickBooks' own
   exports quote an amount that has separators (``"-1,725.00"``); the reader takes those.
 - Double quotes: a value in ``"`` is a quoted value to QuickBooks and to every reader seen (its
-  exports quote a value holding a comma, e.g. ``"-1,725.00"``), and no escape for a quote inside a
-  value exists, so :func:`clean` turns ``"`` into ``'`` (as CiviCRM's exporter does); the reader
-  unwraps a value in quotes.
+  exports quote a value holding a comma, e.g. ``"-1,725.00"``, and a quoted note may hold tabs),
+  and no escape for a quote inside a value exists, so :func:`clean` turns ``"`` into ``'`` (as
+  CiviCRM's exporter does); the reader unwraps a value in quotes, tabs and all.
 - Limits: a customer name is at most 41 characters in QuickBooks Desktop (integrators' notes);
   account names 31 a level and 159 in full, a journal entry's DOCNUM 11 and MEMO 4095 are the
   QuickBooks SDK's limits for those fields. The writer refuses a longer value rather than cut it:
   a cut name can land on another customer or account, and the posting record would no longer say
   what was posted. Amounts are never changed, only refused.
-- Encoding: QuickBooks Desktop reads IIF in the Windows code page, cp1252 (SlowBooks, against
-  QuickBooks 2003), so a character outside cp1252 cannot reach it as written. The writer writes
-  text to the caller's stream in the encoding the caller chose. The reader takes UTF-8 (BOM or
-  not), UTF-16 with a BOM (Excel's "Unicode text"), else cp1252.
-- Reported but unconfirmed (riif issue #42): a semicolon in a value fails the import. Kept as is.
+
+Text rules (DOMAIN §8, "IIF files that every QuickBooks Desktop version imports"). Every text field
+goes out as printable ASCII, so the file reads the same as Windows-1252 (the caller still opens it
+so, with CRLF), UTF-8 or anything else:
+
+- The 2019-and-later import cuts a line at ``;``, so a ``;`` in a customer NAME or a MEMO is
+  written ``,`` (``Smith; Jo`` -> ``Smith, Jo``). A DOCNUM or TRNSTYPE holding one, or anything
+  else outside printable ASCII, is refused: we make those (DOCNUMs from the config's prefix).
+- That import turns a letter outside ASCII into ``?`` and so creates a *new* customer (``Zo?
+  Smith``). Names and MEMOs are therefore transliterated by ``anyascii`` (``Zoë`` -> ``Zoe``,
+  ``Łukasz`` -> ``Lukasz``, ``Straße`` -> ``Strasse``, ``北京`` -> ``BeiJing``), after the rules
+  above (tabs and line breaks -> space, ``"`` -> ``'``) and before ``:`` -> ``-`` in a customer
+  name, so a transliterated colon (an emoji becomes ``:name:``) cannot make a job either. The
+  mapping is a fixed table, so one studio name is always one QuickBooks name: :func:`iif_text`
+  and :func:`customer_name` are pure, and ``as_written`` gives exactly what ``write_iif`` writes.
+  The 41-character limit applies to the transliterated name (``北京`` grows to 7 letters).
+- Two studio customers whose names become the same ASCII name (``Zoë Smith`` and ``Zoe Smith``)
+  are one QuickBooks customer: one CUST row, and both customers' entries carry that NAME, just as
+  two studio customers who share a name already are. Their balances are told apart on the studio
+  side only (the posted records keep the original names and keys).
+- A GL account name is not transliterated but refused (with ``;`` too): ``Café Sales`` written as
+  ``Cafe Sales`` would be a new, empty account beside the real one. The error says to rename the
+  account in QuickBooks and in the config to plain letters.
 
 The writer streams: ``entries`` may be a generator of any length, so the accounts and customers
 for the list rows come as arguments, and an entry that uses one not given is refused. A refused
 entry raises ValueError before any of its rows is written, but the entries before it are already
-in ``out``: write to a temporary file and keep it only when write_iif returns.
+in ``out``: write to a temporary file and keep it only when write_iif returns. The caller passes
+the studio's own names and keys; write_iif does every conversion (each distinct customer name is
+converted once).
 """
 
 from __future__ import annotations
@@ -52,6 +77,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import TextIO
+
+from anyascii import anyascii
 
 from recon_tui.ledger.entries import Entry, Line
 from recon_tui.money import MoneyError, format_cents, parse_cents
@@ -70,6 +97,8 @@ ACCOUNT_TYPES: dict[str, str] = {
 #: Every ACCNTTYPE QuickBooks Desktop knows.
 IIF_ACCOUNT_TYPES = frozenset({"AP", "AR", "BANK", "CCARD", "COGS", "EQUITY", "EXEXP", "EXINC", "EXP",
                                "FIXASSET", "INC", "LTLIAB", "NONPOSTING", "OASSET", "OCASSET", "OCLIAB"})
+#: What the reader also takes: SUSPENSE is listed by a QuickBooks chart importer (BankLink's).
+_READ_ACCOUNT_TYPES = IIF_ACCOUNT_TYPES | {"SUSPENSE"}
 NAME_MAX = 41
 ACCOUNT_PART_MAX = 31
 ACCOUNT_MAX = 159
@@ -100,6 +129,7 @@ class IIFFile:
     accounts: dict[str, str]  # name -> ACCNTTYPE, as the ACCNT rows list them
     customers: list[str]  # CUST names in file order
     entries: list[Posted]
+    product: str = ""  # the HDR row's PROD and VER ("QuickBooks Pro Version 34.0D"), if any
 
 
 def account_types(config) -> dict[str, str]:
@@ -118,17 +148,34 @@ def clean(text: str) -> str:
     return _BREAKS.sub(" ", text).replace('"', "'").strip()
 
 
+def _plain(text: str) -> bool:
+    """Already a value write_iif writes unchanged: printable ASCII, no ``"`` or ``;``, stripped."""
+    return (text.isascii() and text.isprintable() and '"' not in text and ";" not in text
+            and text[:1] != " " and text[-1:] != " ")
+
+
+def iif_text(text: str) -> str:
+    """A text value as the IIF file carries it: :func:`clean`, transliterated to ASCII by
+    ``anyascii`` (cleaned again: it may give back a quote or a space), ``;`` -> ``,``."""
+    if _plain(text):
+        return text
+    text = clean(text)
+    if not text.isascii():
+        text = clean(anyascii(text))
+    return text.replace(";", ",")
+
+
 def customer_name(name: str) -> str:
-    """The customer's NAME as QuickBooks will know it: cleaned, and a colon (which would make a
-    Customer:Job) written as ``-``."""
-    return clean(name).replace(":", "-")
+    """The customer's NAME as QuickBooks will know it: :func:`iif_text`, and a colon (which would
+    make a Customer:Job) written as ``-``."""
+    return iif_text(name).replace(":", "-")
 
 
 def as_written(posted: Posted) -> Posted:
-    """``posted`` as write_iif writes it, which is what read_iif returns: the names cleaned."""
+    """``posted`` as write_iif writes it, which is what read_iif returns: names and key converted."""
     entry = posted.entry
     lines = tuple(Line(clean(line.account), line.amount) for line in entry.lines)
-    return Posted(posted.docnum, Entry(clean(entry.key), entry.on, customer_name(entry.customer), lines))
+    return Posted(posted.docnum, Entry(iif_text(entry.key), entry.on, customer_name(entry.customer), lines))
 
 
 def write_iif(out: TextIO, entries: Iterable[Posted], accounts: dict[str, str], customers: Iterable[str],
@@ -139,24 +186,26 @@ def write_iif(out: TextIO, entries: Iterable[Posted], accounts: dict[str, str], 
     ACCNT and CUST rows, written first; every line's account and every entry's customer must be
     among them. Each entry is one TRNS block: its first line as TRNS, the others as SPL, ENDTRNS.
     Raises ValueError for an entry that does not balance, has fewer than two lines, an A/R line
-    that is not the first and only one, a DOCNUM that is empty, too long or used before, or a name
-    over QuickBooks' limits.
+    that is not the first and only one, a DOCNUM that is empty, too long, not plain ASCII or used
+    before, a name over QuickBooks' limits, or an account name that is not plain ASCII.
     """
-    if not trnstype or clean(trnstype) != trnstype:
+    if not trnstype or not _plain(trnstype):
         raise ValueError(f"TRNSTYPE {trnstype!r} is not a plain IIF value")
     account_rows, lookup = _accounts(accounts)
-    names = sorted({customer_name(name) for name in customers} - {""})
-    for name in names:
-        if len(name) > NAME_MAX:
-            raise ValueError(f"customer name {name!r} is longer than QuickBooks' {NAME_MAX} characters")
+    known: dict[str, str] = {}  # NAME as written -> the first studio name that becomes it
+    for raw in customers:
+        name = customer_name(raw)
+        if name and known.setdefault(name, raw) == raw and len(name) > NAME_MAX:
+            said = repr(name) if name == raw else f"{raw!r} (in ASCII {name!r})"
+            raise ValueError(f"customer name {said} is longer than QuickBooks' {NAME_MAX} characters")
+    names = sorted(known)
     write = out.write
     write("!ACCNT\tNAME\tACCNTTYPE\r\n" + "".join(f"ACCNT\t{name}\t{kind}\r\n" for name, kind in account_rows))
     if names:
         write("!CUST\tNAME\r\n" + "".join(f"CUST\t{name}\r\n" for name in names))
-    write(f"!TRNS\t{_TRNS_COLUMNS}\r\n!SPL\t{_TRNS_COLUMNS}\r\n!ENDTRNS\r\n")
+    write(f"!TRNS\tTRNSID\t{_TRNS_COLUMNS}\r\n!SPL\tSPLID\t{_TRNS_COLUMNS}\r\n!ENDTRNS\r\n")
 
-    known = set(names)
-    names_of: dict[str, str] = {}
+    names_of: dict[str, str] = {}  # studio name -> NAME as written; names repeat across a customer's events
     days: dict[date, str] = {}
     amounts: dict[int, str] = {}  # formatted amounts; they repeat a lot
     docnums: set[str] = set()
@@ -165,28 +214,27 @@ def write_iif(out: TextIO, entries: Iterable[Posted], accounts: dict[str, str], 
         docnum, entry = posted.docnum, posted.entry
         if docnum in docnums:
             _refuse(posted, "DOCNUM is already used by an earlier entry in this file")
-        if not (0 < len(docnum) <= DOCNUM_MAX and docnum.isprintable() and '"' not in docnum
-                and docnum[0] != " " and docnum[-1] != " "):  # clean(docnum) == docnum, inlined
-            _refuse(posted, f"DOCNUM must be 1 to {DOCNUM_MAX} characters of plain text")
+        if not (0 < len(docnum) <= DOCNUM_MAX and _plain(docnum)):
+            _refuse(posted, f"DOCNUM must be 1 to {DOCNUM_MAX} characters of plain ASCII text (no ; or \")")
         lines = entry.lines
         if len(lines) < 2:
             _refuse(posted, "has no lines" if not lines else "has one line; a journal entry needs two")
         customer = names_of.get(entry.customer)
         if customer is None:
-            customer = names_of[entry.customer] = customer_name(entry.customer)
+            customer = customer_name(entry.customer)
             if customer and customer not in known:
-                del names_of[entry.customer]
-                _refuse(posted, f"customer {customer!r} is not among the customers given for the CUST rows")
+                _refuse(posted, f"customer {entry.customer!r} is not among the customers given for the CUST rows")
+            names_of[entry.customer] = customer
         memo = entry.key
-        if not (memo.isprintable() and '"' not in memo and memo[:1] != " " and memo[-1:] != " "):
-            memo = clean(memo)
+        if not _plain(memo):
+            memo = iif_text(memo)
         if not memo or len(memo) > MEMO_MAX:
             _refuse(posted, f"the key (MEMO) must be 1 to {MEMO_MAX} characters")
         day = days.get(entry.on)
         if day is None:
             on = entry.on
             day = days[on] = f"{on.month:02d}/{on.day:02d}/{on.year:04d}"
-        head = f"\t{trnstype}\t{day}\t"
+        head = f"\t\t{trnstype}\t{day}\t"  # the empty TRNSID / SPLID first
         middle = f"\t{customer}\t"
         tail = f"\t{docnum}\t{memo}\r\n"
         rows = ["TRNS"]
@@ -230,6 +278,12 @@ def _accounts(accounts: dict[str, str]) -> tuple[list[tuple[str, str]], dict[str
         if kind not in IIF_ACCOUNT_TYPES:
             raise ValueError(f"account {raw!r}: {kind!r} is not a QuickBooks ACCNTTYPE")
         name = clean(raw)
+        if not name.isascii() or ";" in name:
+            what = "a ';' (QuickBooks' import cuts the line there)" if name.isascii() else \
+                "letters outside ASCII (QuickBooks' import turns them into '?')"
+            raise ValueError(f"account {raw!r} has {what}, so the import would create a new account: rename it "
+                             "in QuickBooks and in the config to plain letters"
+                             + (f" (e.g. {iif_text(name)!r})" if iif_text(name) != name else ""))
         parts = name.split(":")
         if any(not part or part != part.strip() for part in parts):
             raise ValueError(f"account {raw!r} is not an account name (sub-accounts are Parent:Child)")
@@ -247,22 +301,50 @@ def _accounts(accounts: dict[str, str]) -> tuple[list[tuple[str, str]], dict[str
 
 # -- reading ---------------------------------------------------------------------------------------
 
-#: record type -> the columns its header must name
+#: record type -> the columns its header must name; every other record type is passed over
 _REQUIRED = {"ACCNT": ("NAME", "ACCNTTYPE"), "CUST": ("NAME",), "TRNS": ("TRNSTYPE", "DATE", "ACCNT", "AMOUNT"),
              "SPL": ("ACCNT", "AMOUNT"), "ENDTRNS": (), "HDR": ()}
 _PLAIN_AMOUNT = re.compile(r"-?[0-9]+\.[0-9][0-9]")
 _GROUPED_AMOUNT = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]{1,2})?")
-_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})")
+_DATE = re.compile(r"([0-9]{1,2})([/-])([0-9]{1,2})\2([0-9]{4}|[0-9]{2})")
+NOT_IIF = ("not an IIF file (it does not start with a !HEADER row such as !HDR, !ACCNT or !TRNS); "
+           "export the lists from QuickBooks: File > Utilities > Export > Lists to IIF Files")
 
 
 def read_iif(path: str | os.PathLike) -> IIFFile:
     """Read the ACCNT, CUST and GENERAL JOURNAL-shaped TRNS blocks of an IIF file.
 
-    Takes what write_iif writes and QuickBooks' own files of the same shapes (HDR rows are
-    skipped). A row may stop before its header's last columns (they are empty); a row with values
-    beyond them is an error. Every SPL row of a block must have its TRNS row's DATE and NAME, or
-    none. Raises IIFError ``file:line: problem`` for anything else it cannot take."""
+    Takes what write_iif writes and QuickBooks' own files: its "Lists to IIF Files" export (the
+    chart of accounts, customers and a dozen other lists) and transaction exports. Sections of
+    other record types (``!INVITEM``, ``!VEND``, ``!EMP``, ``!CUSTNAMEDICT``, ``ENDGRP`` rows, ...)
+    are passed over, with or without their header. A row may stop before its header's last columns
+    (they are empty) or carry empty cells beyond them; a row of ours with values beyond them is an
+    error. Every SPL row of a block must have its TRNS row's DATE and NAME, or none. Raises
+    IIFError ``file:line: problem`` for anything else it cannot take, and for a file that is not
+    IIF at all (its first line is not a header)."""
     return _Reader(os.fspath(path)).read()
+
+
+def _unquote(fields: list[str]) -> list[str]:
+    """Values in double quotes unwrapped; a quoted value that holds tabs (QuickBooks writes a note
+    so) is joined again. A quote that never closes is left as it is."""
+    out: list[str] = []
+    at, count = 0, len(fields)
+    while at < count:
+        field = fields[at]
+        at += 1
+        if field[:1] != '"':
+            out.append(field)
+        elif len(field) > 1 and field[-1] == '"':
+            out.append(field[1:-1])
+        else:
+            end = next((i for i in range(at, count) if fields[i][-1:] == '"'), None)
+            if end is None:
+                out.append(field)
+            else:
+                out.append("\t".join(fields[at - 1:end + 1])[1:-1])
+                at = end + 1
+    return out
 
 
 class _Reader:
@@ -309,6 +391,8 @@ class _Reader:
         accounts: dict[str, str] = {}
         customers: dict[str, None] = {}
         entries: list[Posted] = []
+        product = ""
+        started = False  # a header row was seen: this is an IIF file
         trns = spl = None  # (width, header line, ACCNT, AMOUNT, DATE, NAME, DOCNUM, MEMO indexes)
         start = 0  # the open TRNS row's line, 0 outside a block
         when = on = name = docnum = memo = None
@@ -319,7 +403,7 @@ class _Reader:
             row = row.rstrip("\r\n")
             fields = row.split("\t")
             if '"' in row:
-                fields = [f[1:-1] if len(f) > 1 and f[0] == '"' and f[-1] == '"' else f for f in fields]
+                fields = _unquote(fields)
             kind = fields[0]
             if kind == "SPL" or kind == "TRNS":
                 spec = spl if kind == "SPL" else trns
@@ -372,7 +456,10 @@ class _Reader:
             if start:
                 raise fail(start, f"TRNS without ENDTRNS before line {number}")
             if kind[:1] == "!":
+                started = True
                 record = kind[1:]
+                if record not in _REQUIRED:
+                    continue  # a list we do not use: its rows are passed over below
                 headers[record] = width, _, columns = self.header(kind, fields, number)
                 if record in ("TRNS", "SPL"):
                     at = [columns.get(column, -1) for column in ("ACCNT", "AMOUNT", "DATE", "NAME", "DOCNUM", "MEMO")]
@@ -383,9 +470,13 @@ class _Reader:
                 continue
             header = headers.get(kind)
             if header is None:
-                if kind not in _REQUIRED:
-                    raise fail(number, f"unknown record type {kind!r}")
-                raise fail(number, f"{kind} row before its !{kind} header")
+                if kind in _REQUIRED:
+                    raise fail(number, f"{kind} row before its !{kind} header")
+                if not started:
+                    raise fail(number, NOT_IIF)
+                if kind.strip() in _REQUIRED:
+                    raise fail(number, f"unknown record type {kind!r} (spaces around {kind.strip()}?)")
+                continue  # a row of a list we do not use (QuickBooks writes ENDGRP, ENDTAX without a header)
             width, header_line, columns = header
             if len(fields) != width + 1:
                 self.width(fields, kind, (width, header_line), number)
@@ -394,7 +485,7 @@ class _Reader:
                 account, account_type = fields[columns["NAME"]], fields[columns["ACCNTTYPE"]].strip()
                 if not account:
                     raise fail(number, "ACCNT row has an empty NAME")
-                if account_type not in IIF_ACCOUNT_TYPES:
+                if account_type not in _READ_ACCOUNT_TYPES:
                     raise fail(number, f"unknown ACCNTTYPE {account_type!r}")
                 if accounts.setdefault(account, account_type) != account_type:
                     raise fail(number, f"account {account!r} is listed before as {accounts[account]}, here as {account_type}")
@@ -403,9 +494,11 @@ class _Reader:
                 if not customer:
                     raise fail(number, "CUST row has an empty NAME")
                 customers[customer] = None
+            elif kind == "HDR" and not product:
+                product = " ".join(fields[columns[c]].strip() for c in ("PROD", "VER") if c in columns).strip()
         if start:
             raise fail(start, "TRNS without ENDTRNS before the end of the file")
-        return IIFFile(accounts, list(customers), entries)
+        return IIFFile(accounts, list(customers), entries, product)
 
     def width(self, fields: list[str], kind: str, header: tuple[int, int], number: int) -> None:
         """Pad a short row with empty values; refuse one with values beyond its header's columns."""
@@ -421,8 +514,6 @@ class _Reader:
 
     def header(self, kind: str, fields: list[str], number: int) -> tuple[int, int, dict[str, int]]:
         record = kind[1:]
-        if record not in _REQUIRED:
-            raise self.fail(number, f"unknown record type {kind!r}")
         names = [field.strip().upper() for field in fields[1:]]
         while names and not names[-1]:
             names.pop()  # a spreadsheet pads rows with empty cells
@@ -454,8 +545,8 @@ class _Reader:
         if on is None:
             match = _DATE.fullmatch(text.strip())
             try:
-                month, day, year = (int(part) for part in match.groups())  # type: ignore[union-attr]
-                if len(match.group(3)) == 2:  # type: ignore[union-attr]
+                month, day, year = (int(match.group(at)) for at in (1, 3, 4))  # type: ignore[union-attr]
+                if len(match.group(4)) == 2:  # type: ignore[union-attr]
                     year += 2000 if year < 50 else 1900
                 on = date(year, month, day)
             except (AttributeError, ValueError):

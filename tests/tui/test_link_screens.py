@@ -80,6 +80,7 @@ def write_detail(path: Path, rows_on_ar: list[tuple[str, str, str, str, int]]) -
     credits = -sum(c for *_, c in rows_on_ar if c < 0)
     out.append(["Total Accounts Receivable", "", "", "", "", "", "", money(debits), money(credits),
                 ("-" if running < 0 else "") + money(running)])
+    out.append(["TOTAL", "", "", "", "", "", "", money(debits), money(credits), ""])
     with path.open("w", newline="", encoding="utf-8") as f:
         csv.writer(f, lineterminator="\r\n").writerows(out)
     return path
@@ -221,6 +222,100 @@ async def test_re_exporting_a_batch_counts_the_export(link_app, own_db):
     assert (own_db.parent / "studio-batch-0001-export-3.iif").is_file()
 
 
+QB_LISTS = Path(__file__).resolve().parent.parent / "fixtures" / "quickbooks" / "lists_chart_only.iif"
+
+
+def worked_chart(folder: Path) -> Path:
+    """QuickBooks' chart of accounts as the worked example's config names it (income accounts at the top)."""
+    text = QB_LISTS.read_bytes()
+    for sub in (b"Session Fees", b"Print Sales", b"Other Income"):
+        text = text.replace(b"ACCNT\tIncome:" + sub + b"\t", b"ACCNT\t" + sub + b"\t")
+    path = folder / "worked-lists.iif"
+    path.write_bytes(text)
+    return path
+
+
+async def test_the_accounts_are_checked_before_the_first_batch(link_app, own_db):
+    app = link_app()
+    good = worked_chart(own_db.parent)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_post_screen(pilot)
+        assert app.screen.query_one("#lists-row").display and "F4 checks" in text(app, "#lists-result")
+        assert app.screen.focused.id == "through"
+        await pilot.press("f4")  # no path yet: the field takes the focus and says what to type
+        await settle(pilot)
+        assert app.screen.focused.id == "qb-lists" and "Type the path" in text(app, "#lists-result")
+        await pilot.press(*str(QB_LISTS), "enter")  # the Sunset chart: three income accounts sit under Income
+        await settle(pilot)
+        result = text(app, "#lists-result")
+        assert result.startswith("3 problems; a first post would create missing accounts as new ones:")
+        assert '• Session Fees: not in QuickBooks (closest: "Income:Session Fees")' in result
+        assert app.screen.checked is not None and not app.screen.checked.ok
+        await pilot.press("ctrl+u", *str(own_db.parent / "nothing.iif"), "f4")
+        await settle(pilot)
+        assert text(app, "#lists-result").startswith(f"Cannot check: {own_db.parent / 'nothing.iif'}: cannot read")
+        await pilot.press("ctrl+u", *str(own_db), "f4")  # a database is not an IIF file
+        await settle(pilot)
+        assert "not an IIF file" in text(app, "#lists-result")
+        await pilot.press("ctrl+u", *str(good), "f4")
+        await settle(pilot)
+        assert text(app, "#lists-result") == ("All 10 configured accounts are in QuickBooks with fitting types "
+                                              "(QuickBooks Pro Version 34.0D).")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert f"Accounts checked: all 10 configured accounts are in {good}." in dialog
+        assert "!ACCNT" not in dialog
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Posted batch 1" in text(app, "#post-status")
+        assert not app.screen.query_one("#lists-row").display  # after the first batch the accounts exist
+        await pilot.press("f4")
+        await settle(pilot)
+        assert text(app, "#lists-result").startswith("All 10")  # F4 does nothing any more
+    assert len(app.service.batches()) == 1
+
+
+async def test_a_first_batch_without_a_passed_check_says_what_is_at_stake(link_app, own_db):
+    app = link_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_post_screen(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert ("This is the first batch: its !ACCNT rows create any account QuickBooks lacks, so a misspelt "
+                "config name becomes a new, wrong account. F4 on this screen checks the accounts first.") in dialog
+        await pilot.press("n", "f4", *str(QB_LISTS), "enter")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        dialog = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "The account check found 3 problems." in dialog
+        await pilot.press("n")
+        await settle(pilot)
+    app = link_app()
+    app.service.post("accrual", date(2026, 3, 10))
+    async with app.run_test(size=(80, 24)) as pilot:  # later batches: no check offered, no warning
+        await to_post_screen(pilot)
+        assert not app.screen.query_one("#lists-row").display
+        await pilot.press("ctrl+u", *"2026-05-02", "ctrl+s")
+        await settle(pilot)
+        dialog = " ".join(str(s.render()) for s in app.screen.query("Static"))
+        assert "Post batch 2?" in dialog and "!ACCNT" not in dialog
+
+
+async def test_the_check_from_the_palette(link_app, own_db):
+    app = link_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_post_screen(pilot)
+        await pilot.press("ctrl+p", *"Check accounts")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PostScreen"
+        assert app.screen.focused.id == "qb-lists" and "Type the path" in text(app, "#lists-result")
+
+
 async def test_the_post_screen_opens_from_the_palette_and_the_tie_out(link_app):
     app = link_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -253,7 +348,7 @@ async def test_the_help_lists_the_new_keys(link_app):
         keys = {(key, what) for _, key, what in rows(app.screen.query_one("#help-keys"))}
         for expected in [("p", "Post to QB"), ("f7", "Diagnose"), ("f8", "Post to QuickBooks"),
                          ("enter", "Records"), ("enter", "Open order"), ("ctrl+s", "Post batch…"),
-                         ("r", "Re-export…"), ("y", "Post"), ("y", "Write again")]:
+                         ("r", "Re-export…"), ("y", "Post"), ("y", "Write again"), ("f4", "Check accounts")]:
             assert expected in keys
 
 
@@ -274,7 +369,7 @@ async def test_a_difference_nothing_explains_is_unexplained(link_app):
         assert shown["Total (= the difference)"] == ("", "-10.00")
         assert all(amount == "0.00" for title, (_, amount) in shown.items()
                    if title not in ("Unexplained", "Total (= the difference)"))
-        assert len(shown) == 9  # every cause, zero ones too, and the total
+        assert len(shown) == 10  # every cause, zero ones too, and the total
         await pilot.press("enter")  # nothing behind the unexplained rest
         await settle(pilot)
         assert type(app.screen).__name__ == "DiagnosisScreen"

@@ -1,8 +1,12 @@
 """Posting to QuickBooks (DOMAIN §8): the events not yet posted through a date, then a numbered batch.
 
 A batch is written as an IIF file beside the database and is fixed once posted, so posting asks
-first and says what it will write. Re-exporting a batch writes the same entries again; the old
-ones must be deleted from QuickBooks first, or they count twice. For a studio that never posted,
+first and says what it will write. Its ``!ACCNT`` rows create any account QuickBooks lacks, so
+until the first batch the screen offers the account check (DOMAIN §12 ``check-accounts``): the path
+of QuickBooks' "Lists to IIF Files" export, and F4 (or Enter in the field) checks every configured
+account against it in a worker; the confirmation of a first batch without a passed check says what
+is at stake. Re-exporting a batch writes the same entries again; the old ones must be deleted from
+QuickBooks first, or they count twice. For a studio that never posted,
 the unposted list holds every event of its history: the count and total show at once and the
 table mounts a page at a time.
 """
@@ -10,12 +14,14 @@ table mounts a page at a time.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
@@ -71,6 +77,55 @@ class ConfirmPost(Confirm):
     KEYS = "y / Enter: post    n / Esc: cancel"
 
 
+class ListsField(Field):
+    """The path of QuickBooks' list export; Enter checks the accounts against it."""
+
+    BINDINGS = [Binding("enter", "submit", "Check accounts", id="check_accounts_enter", show=False,
+                        tooltip="Check the configured accounts against this export (as F4)")]
+
+
+class AccountCheckCommands(Provider):
+    """The check in the command palette while the Post screen is up."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        screen = self.screen
+        if not isinstance(screen, PostScreen) or screen.batches:
+            return []
+        return [("Check accounts against QuickBooks' lists", "Every configured GL account in QuickBooks' Lists to "
+                 "IIF Files export, with a fitting type (before the first batch)",
+                 partial(screen.run_action, "check_accounts"))]
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+def check_lines(check, limit: int = 3) -> tuple[str, bool]:
+    """What the screen says of an AccountCheck, in words, and whether it passed."""
+    if check.ok:
+        text = (f"All {len(check.fits)} configured accounts are in QuickBooks with fitting types"
+                + (f" ({check.product})." if check.product else "."))
+        if check.notes:
+            text += f" {len(check.notes)} differ only in case: write them as QuickBooks does."
+        return text, True
+    if check.file_problems:
+        return "\n".join(check.file_problems), False
+    problems = [fit.short for fit in check.fits if fit.short]
+    lines = [f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; a first post would create missing "
+             "accounts as new ones:"]
+    lines += [f"• {problem}" for problem in problems[:limit]]
+    if len(problems) > limit:
+        lines.append(f"• … and {len(problems) - limit} more (recon-tui check-accounts lists them all)")
+    return "\n".join(lines), False
+
+
 class ConfirmReexport(Confirm):
     BINDINGS = [Binding("y,enter", "answer(True)", "Write again", id="yes"),
                 Binding("n,escape", "answer(False)", "Cancel", id="no")]
@@ -79,9 +134,21 @@ class ConfirmReexport(Confirm):
 
 class PostScreen(ReconScreen):
     SUB_TITLE = "Post to QuickBooks"
+    LISTS_HINT = "First batch: F4 checks that every configured account exists in QuickBooks."
+    COMMANDS = {AccountCheckCommands}
+    DEFAULT_CSS = """
+    PostScreen #lists-row { height: 1; margin-top: 1; }
+    PostScreen #lists-label { width: 27; }
+    PostScreen #qb-lists { width: 1fr; }
+    PostScreen #lists-result { height: auto; max-height: 5; color: $text-muted; }
+    PostScreen #lists-result.-problem { color: $text-error; }
+    PostScreen #lists-result.-passed { color: $text-success; }
+    """
     BINDINGS = [
         Binding("ctrl+s", "post", "Post batch…", id="post_batch",
                 tooltip="Post the events listed as the next batch (asks first)"),
+        Binding("f4", "check_accounts", "Check accounts", id="check_accounts",
+                tooltip="Check the configured GL accounts against QuickBooks' Lists to IIF Files export"),
         Binding("r", "reexport", "Re-export…", id="reexport",
                 tooltip="Write the highlighted batch's IIF file again (asks first)"),
     ]
@@ -95,6 +162,8 @@ class PostScreen(ReconScreen):
         self.batches: list[Batch] = []
         self.busy = False  # posting or re-exporting
         self.reported = False  # the status line holds the outcome of a post or re-export: keep it
+        self.checking = False  # the account check is running
+        self.checked = None  # the AccountCheck of the path in the field, once run
 
     def default_through(self) -> str:
         through, error = check_through(self.app.wizard.current, self.app.today)
@@ -105,6 +174,11 @@ class PostScreen(ReconScreen):
         yield Breadcrumb(self.crumbs)
         with Vertical(id="post"):
             yield Static("Method: …", id="post-method", markup=False)
+            with Horizontal(id="lists-row"):  # shown before the first batch
+                yield Label("QuickBooks lists (.iif)", id="lists-label")
+                yield ListsField("", placeholder="File › Utilities › Export › Lists to IIF Files", id="qb-lists",
+                                 compact=True)
+            yield Static(self.LISTS_HINT, id="lists-result", markup=False)
             with Horizontal(id="through-row"):
                 yield Label("Post events dated through", id="through-label")
                 yield Field(self.default_through(), placeholder="YYYY-MM-DD", id="through", max_length=10,
@@ -121,6 +195,7 @@ class PostScreen(ReconScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
+        self._show_lists(False)  # until the batches are read
         unposted = self.query_one("#unposted", PagedTable)
         unposted.add_column("Date", key="on")
         unposted.add_column("Event", key="event")
@@ -200,8 +275,13 @@ class PostScreen(ReconScreen):
                 self._status("")
         self.refresh_bindings()
 
+    def _show_lists(self, show: bool) -> None:
+        self.query_one("#lists-row").display = show
+        self.query_one("#lists-result").display = show
+
     def _show_batches(self, books: str | None, method: str, batches: list[Batch]) -> None:
         self.method, self.batches = method, batches
+        self._show_lists(not batches)
         wizard = self.app.wizard.method
         if books is None:
             text = f"Method: {method}, the reconciliation's; the first batch fixes it for the books"
@@ -236,10 +316,15 @@ class PostScreen(ReconScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "through":
             self.changed_through(event.value)
+        elif event.input.id == "qb-lists" and not self.checking:
+            self.checked = None  # another file: the result shown was another file's
+            self._lists_result(self.LISTS_HINT, hint=True)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.entries:
+        if event.input.id == "qb-lists":
+            self.action_check_accounts()
+        elif self.entries:
             self.query_one("#unposted", PagedTable).focus()
 
     def on_descendant_focus(self) -> None:
@@ -256,6 +341,8 @@ class PostScreen(ReconScreen):
         return self.batches[row] if 0 <= row < len(self.batches) else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "check_accounts":
+            return not self.checking and not self.busy and not self.batches
         if action == "post":
             return not self.busy and bool(self.entries) and self.through is not None
         if action == "reexport":
@@ -263,6 +350,54 @@ class PostScreen(ReconScreen):
         if action == "back" and self.busy:
             return False  # stay until the batch is written and its outcome shown
         return super().check_action(action, parameters)
+
+    # -- the account check ------------------------------------------------------------------------------
+
+    def _lists_result(self, text: str, error: bool = False, hint: bool = False) -> None:
+        result = self.query_one("#lists-result", Static)
+        result.update(text)
+        result.set_class(error, "-problem")
+        result.set_class(not error and not hint, "-passed")
+
+    def action_check_accounts(self) -> None:
+        if self.checking or self.busy or self.batches:
+            return
+        field = self.query_one("#qb-lists", Input)
+        path = field.value.strip()
+        if not path:
+            field.focus()
+            self._lists_result("Type the path of QuickBooks' export (File › Utilities › Export › Lists to IIF Files, "
+                               "Chart of Accounts ticked), then F4.", error=True)
+            return
+        self.checking, self.checked = True, None
+        self._lists_result(f"Checking the accounts against {path}…", hint=True)
+        self.refresh_bindings()
+        self.run_check(path)
+
+    @work(thread=True, exclusive=True, group="check")
+    def run_check(self, path: str) -> None:
+        try:
+            check = self.app.service.check_accounts(Path(path).expanduser())
+        except Exception as exc:  # IIFError (not an IIF file, unreadable): one line, file:line
+            self.app.call_from_thread(self._checked, path, None, " ".join(str(exc).split()))
+            return
+        self.app.call_from_thread(self._checked, path, check, "")
+
+    def _checked(self, path: str, check, error: str) -> None:
+        self.checking = False
+        if not self.is_attached:
+            return
+        if path != self.query_one("#qb-lists", Input).value.strip():
+            self._lists_result(self.LISTS_HINT, hint=True)  # typed over while it ran: that file is not checked
+        elif check is None:
+            self._lists_result(f"Cannot check: {error}", error=True)
+        else:
+            self.checked = check
+            text, passed = check_lines(check)
+            self._lists_result(text, error=not passed)
+        self.refresh_bindings()
+
+    # -- posting --------------------------------------------------------------------------------------
 
     def action_post(self) -> None:
         if self.busy or not self.entries or self.through is None or self.method is None:
@@ -274,8 +409,22 @@ class PostScreen(ReconScreen):
                 f"Then import it in QuickBooks Desktop: File › Utilities › Import › IIF Files.")
         warning = ("Once posted, the batch is fixed: its events are never posted again, even if their records "
                    "change later (the tie-out diagnosis shows such changes).")
+        if not self.batches:
+            check = self.checked
+            if check is not None and check.ok:
+                text += f"\nAccounts checked: all {len(check.fits)} configured accounts are in {check.source}."
+            else:
+                warning = f"{self.first_batch_warning()}\n{warning}"
         self.app.push_screen(ConfirmPost(f"Post batch {self.next_number}?", text, warning),
                              lambda yes: self._start_post(method, through) if yes else None)
+
+    def first_batch_warning(self) -> str:
+        """What the first batch's !ACCNT rows do, said plainly when the account check has not passed."""
+        check = self.checked
+        found = "" if check is None else (f" The account check found {len(check.problems)} "
+                                          f"problem{'s' if len(check.problems) != 1 else ''}.")
+        return ("This is the first batch: its !ACCNT rows create any account QuickBooks lacks, so a misspelt "
+                f"config name becomes a new, wrong account.{found} F4 on this screen checks the accounts first.")
 
     def _start_post(self, method: str, through: date) -> None:
         self.busy = True
