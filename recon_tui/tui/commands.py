@@ -14,7 +14,25 @@ def open_post(app) -> None:
         app.push_screen(PostScreen())
 
 
-class StepCommands(Provider):
+class ListedCommands(Provider):
+    """A provider whose entries are a list of (name, help, callback) from ``_commands``."""
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        raise NotImplementedError
+
+    async def discover(self) -> Hits:
+        for name, help_text, callback in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, help_text, callback in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
+class StepCommands(ListedCommands):
     def _commands(self) -> list[tuple[str, str, object]]:
         app = self.app
         commands = [(f"Go to step: {step.STEP}", f"Back to step {i + 1} (entries are kept)",
@@ -29,14 +47,3 @@ class StepCommands(Provider):
                              "the reconciliation page", app.action_export_report))
         commands.append(("Help: every key", "List the keys of every screen", app.action_help))
         return commands
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -21,7 +21,6 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, Static
@@ -30,6 +29,7 @@ from recon_tui.ledger.entries import Entry
 from recon_tui.ledger.period import PeriodError, parse_date
 from recon_tui.money import format_grouped
 from recon_tui.store.posting import Batch, batch_file
+from recon_tui.tui.commands import ListedCommands
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.screens.diagnosis import PagedTable, cell, money
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
@@ -84,7 +84,7 @@ class ListsField(Field):
                         tooltip="Check the configured accounts against this export (as F4)")]
 
 
-class AccountCheckCommands(Provider):
+class AccountCheckCommands(ListedCommands):
     """The check in the command palette while the Post screen is up."""
 
     def _commands(self) -> list[tuple[str, str, object]]:
@@ -94,17 +94,6 @@ class AccountCheckCommands(Provider):
         return [("Check accounts against QuickBooks' lists", "Every configured GL account in QuickBooks' Lists to "
                  "IIF Files export, with a fitting type (before the first batch)",
                  partial(screen.run_action, "check_accounts"))]
-
-    async def discover(self) -> Hits:
-        for name, help_text, callback in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for name, help_text, callback in self._commands():
-            score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
 def check_lines(check, limit: int = 3) -> tuple[str, bool]:
