@@ -171,3 +171,35 @@ def test_the_tie_out_account_in_sql_equals_the_entries(studio, method):
     from_sql = {key: (on, amount) for key, on, amount in db.execute(ACCOUNT_SQL[method])}
     assert {k: v for k, v in from_sql.items() if v[1]} == {k: v for k, v in from_entries.items() if v[1]}
     assert set(from_entries) <= set(from_sql) | {k for k in from_entries if k.startswith("adjustment:")}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(studio=studios(), cut=st.integers(-1, DAYS + 1), split=st.integers(-1, DAYS + 1))
+def test_the_accrual_journal_in_sql_is_the_rules_journal_in_posting_order(studio, cut, split):
+    """store.journal.AccrualSQL (what post records under accrual) gives the entries of the Python
+    rules line for line, in posting order (by date, orders by id, each order's events as they
+    happen, then adjustments), and two ranges of dates give the two parts of it."""
+    import json
+
+    from recon_tui.ledger.entries import split_key
+    from recon_tui.store.journal import POSTING_ORDER, AccrualSQL
+
+    try:
+        db, config = loaded(studio)
+    except ImportFailed:
+        assume(False)
+    through = START + timedelta(days=cut)
+    want = sorted(entries(db, config, "accrual", through), key=lambda e: e.on)
+    sql = AccrualSQL(config)
+    assert sql.usable and sql.unknown_category(db) is None
+
+    def rows(lo: str, hi: str) -> list[tuple]:
+        return db.execute(f"SELECT key, kind, record, on_, customer, lines, ar, deposits FROM ({sql.unposted}) "
+                          f"ORDER BY {POSTING_ORDER}", {"lo": lo, "hi": hi}).fetchall()
+    end = (through + timedelta(days=1)).isoformat()
+    expected = [(e.key, *split_key(e.key), e.on.isoformat(), e.customer,
+                 json.dumps([list(line) for line in e.lines], separators=(",", ":")),
+                 e.amount_on(GL["ar"]), e.amount_on(GL["deposits"])) for e in want]
+    assert rows("", end) == expected
+    middle = min(day(split), end)
+    assert rows("", middle) + rows(middle, end) == expected

@@ -143,3 +143,126 @@ ACCOUNT_SQL = {
         SELECT 'order:' || o.order_id || ':voided', o.voided_on, -{_PAID_BEFORE.format(day="o.voided_on")}
           FROM orders o WHERE o.completed_on IS NOT NULL AND o.voided_on IS NOT NULL""",
 }
+
+
+# -- the whole accrual journal, in SQL (for posting: DOMAIN §8) ------------------------------------
+#
+# Every event's entry under the accrual method as rows, written from the same rules as
+# ``ledger/journal.py`` (tests/test_journal.py checks the two against each other for random
+# studios): the lines are the JSON text posting records (``[["Account",cents],...]``, A/R first,
+# netted, zero lines left out) and the amounts on A/R and Customer Deposits come beside them. The
+# cash method's allocation stays in Python (``Rules``).
+#
+# Row columns: on_, grp, id_, rank, sub (the posting order: by date, then orders by id with each
+# order's events in the order they happen, completion 0, void 1, payments 2 by id, then the
+# adjustments by id), key, kind, record, customer (the studio's name), lines, ar, deposits.
+
+#: the posting order of the rows ``AccrualSQL.events`` gives
+POSTING_ORDER = "on_, grp, id_, rank, sub"
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _json_name(account: str, before: str = "", after: str = "") -> str:
+    """The account as an SQL literal of its JSON string (what json.dumps gives it)."""
+    import json
+
+    return _literal(before + json.dumps(account, ensure_ascii=False) + after)
+
+
+class AccrualSQL:
+    """The accrual journal of the events dated in ``[:lo, :hi)`` (ISO dates), one row per entry:
+    ``events`` all of them, ``unposted`` those not posted yet.
+
+    ``usable`` is False for a config whose accounts are not all distinct (the config refuses such
+    a mapping; the Python rules net the lines of one account, the SQL does not)."""
+
+    def __init__(self, config: Config) -> None:
+        gl = config.gl_accounts
+        income = config.income_accounts
+        used = [gl.accounts_receivable, gl.customer_deposits, gl.undeposited_funds, gl.in_store_credit,
+                gl.sales_tax, gl.bad_debt, gl.in_store_credit_expense, *income]
+        self.usable = len(set(used)) == len(used)
+        self.categories = tuple(category for category, _ in config.income_categories)
+        by_account: dict[str, list[str]] = {}
+        for category, account in config.income_categories:
+            by_account.setdefault(account, []).append(_literal(category))
+        sums = "".join(f", COALESCE(SUM(CASE WHEN l.category IN ({', '.join(by_account[account])}) THEN l.amount END), 0)"
+                       for account in income)
+        ar, deposits = _json_name(gl.accounts_receivable), _json_name(gl.customer_deposits)
+
+        def line(account: str, amount: str) -> str:  # one [account, amount] and a comma, or nothing for 0
+            return f"CASE WHEN {amount} != 0 THEN {_json_name(account, '[', ',')} || ({amount}) || '],' ELSE '' END"
+
+        def order_lines(sign: str, held: str) -> str:
+            """A completion (sign '') or a void (sign '-'): A/R total - held, Customer Deposits held,
+            each income account and the tax the other way."""
+            back = "-" if sign == "" else ""
+            parts = [line(gl.accounts_receivable, f"{sign}(total - {held})"), line(gl.customer_deposits, f"{sign}{held}")]
+            parts += [line(account, f"{back}i{i}") for i, account in enumerate(income)]
+            parts.append(line(gl.sales_tax, f"{back}sales_tax"))
+            return "'[' || rtrim(" + " || ".join(parts) + ", ',') || ']'"
+
+        # every line of the order's entry would be 0: no entry
+        nothing = " AND ".join(["held = 0", "total = 0", "sales_tax = 0", *(f"i{i} = 0" for i in range(len(income)))])
+
+        def orders(name: str, day: str, also: str = "") -> str:
+            """The orders completed (or voided) in the range, their sums, and the money paid before."""
+            return f"""{name}(order_id, customer_id, on_, sales_tax, total, held{"".join(f", i{i}" for i in range(len(income)))})
+  AS MATERIALIZED (
+    SELECT o.order_id, o.customer_id, {day}, o.sales_tax, COALESCE(SUM(l.amount), 0) + o.sales_tax,
+           (SELECT COALESCE(SUM(x.amount), 0) FROM payments x WHERE x.order_id = o.order_id AND x.paid_on < {day}){sums}
+      FROM orders o LEFT JOIN order_lines l ON l.order_id = o.order_id
+     WHERE {day} >= :lo AND {day} < :hi {also}
+     GROUP BY {day}, o.order_id)"""  # the date first: its index gives the groups in that order
+
+        money = (f"CASE WHEN p.method IN ('cash', 'check', 'eft', 'credit_card', 'other') "
+                 f"THEN {_json_name(gl.undeposited_funds)} ELSE {_json_name(gl.in_store_credit)} END")
+        on_ar = ("(p.method = 'bad_debt' OR (o.completed_on <= p.paid_on "
+                 "AND (o.voided_on IS NULL OR o.voided_on > p.paid_on)))")
+        self.events = f"""
+WITH {orders("completed_", "o.completed_on")},
+{orders("voided_", "o.voided_on", "AND o.completed_on IS NOT NULL")},
+events(on_, grp, id_, rank, sub, key, kind, record, customer_id, lines, ar, deposits) AS (
+    SELECT on_, 0, order_id, 0, '', 'order:' || order_id || ':completed', 'completed', order_id,
+           customer_id, {order_lines("", "held")}, total - held, held
+      FROM completed_ WHERE NOT ({nothing})
+    UNION ALL
+    SELECT on_, 0, order_id, 1, '', 'order:' || order_id || ':voided', 'voided', order_id,
+           customer_id, {order_lines("-", "held")}, held - total, -held
+      FROM voided_ WHERE NOT ({nothing})
+    UNION ALL
+    SELECT p.paid_on, 0, p.order_id, 2, p.payment_id, 'payment:' || p.payment_id, 'payment', p.payment_id,
+           o.customer_id,
+           CASE WHEN p.method = 'bad_debt'
+                THEN '[[' || {ar} || ',' || -p.amount || '],[' || {_json_name(gl.bad_debt)} || ',' || p.amount || ']]'
+                WHEN {on_ar} THEN '[[' || {ar} || ',' || -p.amount || '],[' || {money} || ',' || p.amount || ']]'
+                ELSE '[[' || {money} || ',' || p.amount || '],[' || {deposits} || ',' || -p.amount || ']]' END,
+           CASE WHEN {on_ar} THEN -p.amount ELSE 0 END, CASE WHEN {on_ar} THEN 0 ELSE -p.amount END
+      FROM payments p JOIN orders o ON o.order_id = p.order_id
+     WHERE p.paid_on >= :lo AND p.paid_on < :hi AND p.amount != 0
+    UNION ALL
+    SELECT adjusted_on, 1, adjustment_id, 0, '', 'adjustment:' || adjustment_id, 'adjustment', adjustment_id,
+           customer_id, '[[' || {_json_name(gl.in_store_credit_expense)} || ',' || amount || '],[' ||
+           {_json_name(gl.in_store_credit)} || ',' || -amount || ']]', 0, 0
+      FROM credit_adjustments WHERE adjusted_on >= :lo AND adjusted_on < :hi AND amount != 0)
+SELECT e.on_, e.grp, e.id_, e.rank, e.sub, e.key, e.kind, e.record, COALESCE(c.name, e.customer_id) AS customer,
+       e.lines, e.ar, e.deposits
+  FROM events e LEFT JOIN customers c ON c.customer_id = e.customer_id"""
+        #: ``events`` without the events posted before (the same rows on a database never posted)
+        self.unposted = f"{self.events}\n WHERE e.key NOT IN (SELECT event_key FROM posted_entries)"
+
+    def unknown_category(self, db: sqlite_utils.Database) -> str | None:
+        """A category of an order line that the config no longer maps (the importer checked them)."""
+        row = db.execute(f"SELECT category FROM order_lines WHERE category NOT IN "
+                         f"({', '.join(map(_literal, self.categories))}) LIMIT 1").fetchone()
+        return row[0] if row else None
+
+    def first_day(self, db: sqlite_utils.Database) -> str | None:
+        """The earliest date of any event (indexes only)."""
+        (day,) = db.execute("SELECT min(day) FROM (SELECT min(paid_on) AS day FROM payments UNION ALL "
+                            "SELECT min(completed_on) FROM orders UNION ALL SELECT min(voided_on) FROM orders "
+                            "UNION ALL SELECT min(adjusted_on) FROM credit_adjustments)").fetchone()
+        return day

@@ -1,38 +1,73 @@
 """Posting to QuickBooks (DOMAIN §8): numbered batches of every not-yet-posted event, as IIF files.
 
 A batch takes every event dated on or before ``through`` whose key has never been posted, gives
-each a DOCNUM (the config's prefix and a sequence number, 11 characters in all), writes the IIF
-file and records, in the same transaction, exactly what was posted for each event. What was posted
-never changes: an event whose record is edited later keeps its posted entry, and the tie-out
-diagnosis (§9) shows the difference. A studio's books use one method, so every batch of a database
-uses the method of its first batch.
+each a DOCNUM (the config's prefix and a sequence number, 11 characters in all), records, in one
+transaction, exactly what was posted for each event (the customer's name as the studio has it:
+write_iif converts names for QuickBooks itself) and writes the IIF file. What was posted never
+changes: an event whose record is edited later keeps its posted entry, and the tie-out diagnosis
+(§9) shows the difference. A studio's books use one method, so every batch of a database uses the
+method of its first batch.
+
+A batch file on disk always belongs to a recorded batch (§8, last bullet):
+- One post at a time: the batch is taken inside ``BEGIN IMMEDIATE``. A post that had to wait for
+  another one finds the batch number it was about to take gone and says so (PostingError).
+- The file is written under a temporary name unique to the database and the process
+  (``.studio-batch-0001.iif.<db>-<pid>-<random>.partial`` beside it; ``<db>`` is a digest of the
+  database's path), flushed and fsync'd; the batch is committed, and only then is the file renamed
+  into place. A failed commit removes the temporary file. A file already at the batch's name
+  (another database's?) is refused, never overwritten. Re-exports follow the same rules.
+- A process that died between the commit and the rename leaves the temporary file of a recorded
+  batch: the next ``post`` or ``post --reexport`` of that database puts it in place
+  (:func:`finish_files`). The temporary files of batches never recorded are removed once their
+  process is gone (POSIX: no process has that pid; elsewhere, where that cannot be asked safely:
+  untouched for an hour). Other databases' temporary files and live processes' are left alone.
+
+How a post of ten years (600,000 events) stays fast (README, "Speed"): under the accrual method the
+journal comes from SQL (``journal.AccrualSQL``), one range of dates at a time, inserted straight
+into ``posted_entries`` by a second thread (SQLite works without the GIL). That thread hands this
+one each range's records as one JSON text, and this one turns them into entries and writes the IIF
+text meanwhile, so the file is written from what was recorded, as a re-export is. The cash method's
+entries come from the Python rules (``ledger/journal.py``), recorded in chunks by this thread.
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import io
 import json
 import os
-import unicodedata
+import queue
+import re
+import secrets
+import shutil
+import sqlite3
+import threading
+import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
-from itertools import islice
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recon_tui.config import Config
 from recon_tui.ledger.diagnosis import Change, PostedAmount
 from recon_tui.ledger.entries import Entry, Line, split_key
-from recon_tui.quickbooks.iif import Posted, account_types, clean, customer_name, write_iif
+from recon_tui.quickbooks.iif import Posted, account_types, write_iif
 from recon_tui.store import journal
+from recon_tui.store.schema import db_path
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 DOCNUM_LENGTH = 11
-CHUNK = 5000
+CHUNK = 20_000  # entries recorded and written at a time from the Python rules
+RANGES = 12  # ranges of dates the accrual journal is computed in (the first is on its own: see _ranges)
 #: QuickBooks Desktop reads IIF files as Windows-1252 (see recon_tui/quickbooks/iif.py)
 IIF_ENCODING = "cp1252"
+LOCK_WAIT = 60.0  # seconds a post or re-export waits for another one (or an import) to finish
+STALE_AFTER = 3600.0  # where a pid cannot be asked about: a temporary file untouched this long is stale
 
 
 class PostingError(Exception):
@@ -49,44 +84,6 @@ class Batch:
     entries: int
     file: str
     exports: int = 1
-
-
-#: letters that do not decompose into a base letter and an accent
-_STROKED = {"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Ŀ": "L", "ŀ": "l", "Ŧ": "T",
-            "ŧ": "t"}
-
-
-def qb_text(text: str) -> str:
-    """``text`` as Windows-1252 can carry it: a letter outside it loses its accent ('Ł' -> 'L'),
-    anything else becomes '?'."""
-    try:
-        text.encode(IIF_ENCODING)
-        return text
-    except UnicodeEncodeError:
-        out = []
-        for char in text:
-            try:
-                char.encode(IIF_ENCODING)
-                out.append(char)
-            except UnicodeEncodeError:
-                base = unicodedata.normalize("NFKD", _STROKED.get(char, char)).encode("ascii", "ignore").decode()
-                out.append(base or "?")
-        return "".join(out)
-
-
-_WRITTEN: dict[str, str] = {}  # customer name -> as written (names repeat across a customer's events)
-
-
-def _as_written(entry: Entry) -> Entry:
-    """The entry as the IIF file will carry it (and as it is recorded): names cleaned for IIF and
-    Windows-1252. Usually nothing changes."""
-    customer = _WRITTEN.get(entry.customer)
-    if customer is None:
-        customer = _WRITTEN[entry.customer] = customer_name(qb_text(entry.customer))
-    key = entry.key if entry.key.isprintable() and '"' not in entry.key else clean(entry.key)
-    if customer == entry.customer and key == entry.key:
-        return entry
-    return Entry(key, entry.on, customer, entry.lines)
 
 
 def docnum(prefix: str, seq: int) -> str:
@@ -130,20 +127,45 @@ def posted_keys(db: sqlite_utils.Database) -> set[str]:
     return {key for (key,) in db.execute("SELECT event_key FROM posted_entries")}
 
 
-def unposted(db: sqlite_utils.Database, config: Config, method: str, through: date) -> Iterator[Entry]:
-    """Every event's entry dated on or before ``through`` that has never been posted, in posting
-    order: by date, then orders by id (each order's events in the order they happen), then adjustments."""
-    done = posted_keys(db)
-    todo = [entry for entry in journal.entries(db, config, method, through) if entry.key not in done]
-    todo.sort(key=lambda entry: entry.on)  # stable: keeps each order's events in their order
-    return iter(todo)
-
-
 def check_method(db: sqlite_utils.Database, method: str) -> None:
     used = posting_method(db)
     if used is not None and used != method:
         raise PostingError(f"this studio posts with the {used} method (batch 1); QuickBooks books use one "
                            f"method, so use the {used} method")
+
+
+def _accrual_sql(db: sqlite_utils.Database, config: Config, method: str) -> journal.AccrualSQL | None:
+    """The SQL journal when it applies (accrual), after checking every order line's category is mapped."""
+    if method != "accrual":
+        return None
+    sql = journal.AccrualSQL(config)
+    if not sql.usable:
+        return None
+    unknown = sql.unknown_category(db)
+    if unknown is not None:
+        raise PostingError(f"order lines have category {unknown!r}, which is not in income_categories of "
+                           f"{config.path}: map it to an income account first")
+    return sql
+
+
+def _dates(lo: str, through: date) -> dict[str, str]:
+    return {"lo": lo, "hi": (through + timedelta(days=1)).isoformat()}
+
+
+def unposted(db: sqlite_utils.Database, config: Config, method: str, through: date) -> Iterator[Entry]:
+    """Every event's entry dated on or before ``through`` that has never been posted, in posting
+    order: by date, then orders by id (each order's events in the order they happen), then adjustments."""
+    sql = _accrual_sql(db, config, method)
+    with _no_gc():
+        if sql is not None:
+            read = _Reader()
+            rows = db.execute(f"SELECT on_, key, customer, lines FROM ({sql.unposted}) "
+                              f"ORDER BY {journal.POSTING_ORDER}", _dates("", through))
+            return iter([Entry(key, read.day(on), customer, read.lines(lines)) for on, key, customer, lines in rows])
+        done = posted_keys(db)
+        todo = [entry for entry in journal.entries(db, config, method, through) if entry.key not in done]
+    todo.sort(key=lambda entry: entry.on)  # stable: keeps each order's events in their order
+    return iter(todo)
 
 
 _NAMES: dict[str, str] = {}  # account -> its JSON string (a handful of accounts, a million lines)
@@ -160,63 +182,474 @@ def _encode(entry: Entry) -> str:
     return "[" + ",".join(parts) + "]"
 
 
-def _decode(on: str, key: str, customer: str, lines: str) -> Entry:
-    return Entry(key, date.fromisoformat(on), customer, tuple(Line(a, n) for a, n in json.loads(lines)))
+class _Reader:
+    """Posted records back into entries: dates and lines repeat, so each is parsed once."""
+
+    def __init__(self) -> None:
+        self._days: dict[str, date] = {}
+        self._lines: dict[str, tuple[Line, ...]] = {}
+
+    def day(self, text: str) -> date:
+        day = self._days.get(text)
+        if day is None:
+            day = self._days[text] = date.fromisoformat(text)
+        return day
+
+    def lines(self, text: str) -> tuple[Line, ...]:
+        lines = self._lines.get(text)
+        if lines is None:
+            if len(self._lines) > 200_000:
+                self._lines.clear()
+            lines = self._lines[text] = tuple(Line(a, n) for a, n in json.loads(text))
+        return lines
+
+    def records(self, kind: str, text: str) -> tuple[list[Posted], set[str]]:
+        """What ``_records`` read (DOCNUM, date, key, customer, lines, flat) -> the entries, in
+        DOCNUM order, and the customers they name."""
+        flat = text.split("\0") if kind == "nul" else json.loads(text)
+        days, lines = self._days, self._lines
+        day, parse = self.day, self.lines
+        posted = []
+        append = posted.append
+        it = iter(flat)
+        for number, on, key, customer, text_ in zip(it, it, it, it, it):
+            append(Posted(number, Entry(key, days.get(on) or day(on), customer, lines.get(text_) or parse(text_))))
+        return posted, set(flat[3::5])
+
+
+def _records(conn, columns: tuple[str, ...], source: str, params, count: int) -> tuple[str, str]:
+    """``count`` records (``columns``: DOCNUM, date, key, customer, lines) as one text, fields and
+    records apart by NUL (fast to build and to split), or as a JSON array if a name or key holds a
+    NUL itself. One statement: the thread running it waits for the GIL once, not once a row."""
+    docnum_, on, key, customer, lines = columns
+    (text,) = conn.execute(f"SELECT group_concat({docnum_} || char(0) || {on} || char(0) || {key} || char(0) || "
+                           f"{customer} || char(0) || {lines}, char(0)) FROM {source}", params).fetchone()
+    if text is not None and text.count("\0") == 5 * count - 1:
+        return "nul", text
+    (text,) = conn.execute(f"SELECT '[' || group_concat(json_quote({docnum_}) || ',' || json_quote({on}) || ',' || "
+                           f"json_quote({key}) || ',' || json_quote({customer}) || ',' || json_quote({lines})) || ']' "
+                           f"FROM {source}", params).fetchone()
+    return "json", text or "[]"
+
+
+#: one batch's records with seq in [?, ?], in DOCNUM order, for ``_records``
+_BATCH_RECORDS = (("docnum", "posted_on", "event_key", "customer", "lines"),
+                  "(SELECT docnum, posted_on, event_key, customer, lines FROM posted_entries "
+                  "WHERE batch = ? AND seq BETWEEN ? AND ? ORDER BY seq)")
+_INSERT = ("INSERT INTO posted_entries (event_key, kind, record_id, docnum, seq, batch, posted_on, customer, lines, "
+           "ar, deposits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+
+
+@contextmanager
+def _no_gc():
+    """Python's cycle collector paused: it would walk every entry built so far again and again
+    (hundreds of thousands of tuples, none of them in a cycle), doubling the time to build them."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
 
 
 def _stamp(now: datetime | None) -> str:
     return (now or datetime.now(timezone.utc)).astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
+# -- the journal of a batch, recorded and handed over in chunks ----------------------------------
+
+class _Chunks:
+    """Records the batch's entries and yields them in chunks: ``(entries, customers)``."""
+
+    def __iter__(self) -> Iterator[tuple[list[Posted], set[str]]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
+class _RuleChunks(_Chunks):
+    """Entries from the Python rules (or given), recorded by this thread a chunk at a time."""
+
+    def __init__(self, db, config: Config, todo: list[Entry], number: int, first: int) -> None:
+        self.db, self.todo, self.number, self.first = db, todo, number, first
+        self.prefix = config.docnum_prefix
+        self.ar, self.deposits = config.gl_accounts.accounts_receivable, config.gl_accounts.customer_deposits
+
+    def __iter__(self):
+        conn, todo, number = self.db.conn, self.todo, self.number
+        docnum(self.prefix, self.first + len(todo) - 1)  # the last one must fit too
+        for start in range(0, len(todo), CHUNK):
+            posted = [Posted(docnum(self.prefix, self.first + i), entry)
+                      for i, entry in enumerate(todo[start:start + CHUNK], start)]
+            conn.executemany(_INSERT, [
+                (p.entry.key, *split_key(p.entry.key), p.docnum, self.first + i, number, p.entry.on.isoformat(),
+                 p.entry.customer, _encode(p.entry), *_on_tie_out_accounts(p.entry, self.ar, self.deposits))
+                for i, p in enumerate(posted, start)])
+            yield posted, {p.entry.customer for p in posted}
+
+
+def _ranges(first_day: str, through: date, count: int = RANGES) -> list[tuple[str, str]]:
+    """``[lo, hi)`` date ranges covering every date up to ``through``: ``count`` even ones, the
+    first and the last cut small (the writing thread waits for the first; after the last only
+    that one is left to write)."""
+    start, end = date.fromisoformat(first_day), through + timedelta(days=1)
+    days = (end - start).days
+    steps = 4 * count
+    cuts = sorted({start + timedelta(days=days * k // steps) for k in (1, *range(4, steps, 4), steps - 1)} - {start})
+    bounds = ["", *(cut.isoformat() for cut in cuts if cut < end), end.isoformat()]
+    return list(zip(bounds, bounds[1:]))
+
+
+class _AccrualChunks(_Chunks):
+    """The accrual journal from SQL, range of dates by range. A second thread, for each range, puts
+    the entries in posting order into a temporary table (its rowid is their number in the range),
+    inserts them into ``posted_entries`` and reads them back as one text (``_records``: one
+    statement each, so it never waits for the GIL between rows); this thread turns that text into
+    entries and writes them while the next range is computed. (Numbering with row_number() instead
+    of the rowid cost a third more: SQLite keeps every row of the window in a table of its own.)"""
+
+    def __init__(self, db, config: Config, sql: journal.AccrualSQL, through: date, number: int, first: int) -> None:
+        self.db, self.number, self.first, self.through = db, number, first, through
+        self.prefix = config.docnum_prefix
+        # on a database never posted, nothing needs leaving out
+        self.events = sql.unposted if db.execute("SELECT 1 FROM posted_entries LIMIT 1").fetchone() else sql.events
+        self.first_day = sql.first_day(db)
+        self.handed: queue.SimpleQueue = queue.SimpleQueue()
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def _work(self) -> None:
+        conn, handed, number = self.db.conn, self.handed, self.number
+        seq = "(:base + n)"
+        docnum_ = f"printf('%s%0{DOCNUM_LENGTH - len(self.prefix)}d', :prefix, {seq})"
+        try:
+            conn.execute("DROP TABLE IF EXISTS temp.posting_range")
+            conn.execute("CREATE TEMP TABLE posting_range (n INTEGER PRIMARY KEY, key, kind, record, on_, customer, "
+                         "lines, ar, deposits)")
+            base = self.first - 1
+            if self.first_day is not None and self.first_day <= self.through.isoformat():
+                for lo, hi in _ranges(self.first_day, self.through):
+                    if self.stop.is_set():
+                        return
+                    conn.execute("DELETE FROM temp.posting_range")
+                    count = conn.execute(
+                        f"INSERT INTO temp.posting_range (key, kind, record, on_, customer, lines, ar, deposits) "
+                        f"SELECT key, kind, record, on_, customer, lines, ar, deposits FROM ({self.events}) "
+                        f"ORDER BY {journal.POSTING_ORDER}", {"lo": lo, "hi": hi}).rowcount
+                    if not count:
+                        continue
+                    params = {"base": base, "prefix": self.prefix, "batch": number}
+                    conn.execute(f"INSERT INTO posted_entries (event_key, kind, record_id, docnum, seq, batch, "
+                                 f"posted_on, customer, lines, ar, deposits) SELECT key, kind, record, {docnum_}, "
+                                 f"{seq}, :batch, on_, customer, lines, ar, deposits FROM temp.posting_range", params)
+                    handed.put((base + count, *_records(conn, (docnum_, "on_", "key", "customer", "lines"),
+                                                        "temp.posting_range", params, count)))
+                    base += count
+            conn.execute("DROP TABLE temp.posting_range")
+            handed.put(None)
+        except BaseException as error:  # noqa: BLE001 - handed to the reading thread, which raises it
+            handed.put(error)
+
+    def __iter__(self):
+        self.thread = threading.Thread(target=self._work, name="posting", daemon=True)
+        self.thread.start()
+        read = _Reader()
+        while (item := self.handed.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            last, kind, text = item
+            docnum(self.prefix, last)  # a DOCNUM that does not fit: say so before writing it
+            yield read.records(kind, text)
+
+    def close(self) -> None:
+        thread = self.thread
+        if thread is not None and thread.is_alive():
+            self.stop.set()
+            self.db.conn.interrupt()  # the statement running now stops (the transaction is given up anyway)
+            thread.join()
+
+
+# -- the files -----------------------------------------------------------------------------------
+
+_TEMP = re.compile(r"^\.(?P<name>studio-batch-(?P<batch>[0-9]+)(?:-export-(?P<export>[0-9]+))?\.iif)"
+                   r"\.(?P<db>[0-9a-f]{8})-(?P<pid>[0-9]+)-[0-9a-f]{8}(?P<body>\.body)?\.partial$")
+_WRITING: set[str] = set()  # this process's temporary files being written now
+_WRITING_LOCK = threading.Lock()
+
+
+def _db_tag(db: sqlite_utils.Database) -> str:
+    return hashlib.sha256(os.path.realpath(db_path(db)).encode()).hexdigest()[:8]
+
+
+def temp_path(db: sqlite_utils.Database, path: Path, pid: int | None = None) -> Path:
+    """The temporary name ``path`` is written under: unique to the database, the process and the call."""
+    return path.with_name(f".{path.name}.{_db_tag(db)}-{os.getpid() if pid is None else pid}-"
+                          f"{secrets.token_hex(4)}.partial")
+
+
+def _sync_dir(directory: Path) -> None:
+    if os.name == "posix":  # the rename itself is durable once the folder is synced
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+
+
+def _writer_gone(path: Path, pid: int) -> bool:
+    if pid == os.getpid():
+        with _WRITING_LOCK:
+            return str(path) not in _WRITING
+    if os.name == "posix":
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it exists (another user's process)
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > STALE_AFTER
+    except OSError:
+        return False
+
+
+def finish_files(db: sqlite_utils.Database, directory: Path) -> list[Path]:
+    """Put in place the file of every recorded batch or re-export whose process died between the
+    commit and the rename (its complete temporary file is left), and remove this database's other
+    temporary files whose process is gone. Returns the files put in place."""
+    files = db.execute("SELECT batch, export, file FROM batch_exports").fetchall()
+    recorded = {(batch, export): Path(file).name for batch, export, file in files}
+    folders = {Path(directory)} | {Path(file).parent for _, _, file in files if not Path(file).exists()}
+    tag = _db_tag(db)
+    placed = []
+    for folder in folders:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            found = _TEMP.match(name)
+            if found is None or found["db"] != tag:
+                continue
+            temp = folder / name
+            if not _writer_gone(temp, int(found["pid"])):
+                continue
+            final = folder / found["name"]
+            key = (int(found["batch"]), int(found["export"] or 1))
+            try:
+                if not found["body"] and recorded.get(key) == final.name and not final.exists():
+                    os.replace(temp, final)
+                    _sync_dir(folder)
+                    placed.append(final)
+                else:
+                    temp.unlink()
+            except FileNotFoundError:
+                pass  # another post finished it first
+    return placed
+
+
+class _BatchFile:
+    """A batch's (or export's) IIF file: written under a temporary name, put in place after the commit."""
+
+    def __init__(self, db, path: Path) -> None:
+        self.path = path
+        self.temp = temp_path(db, path)
+        self.body = self.temp.with_name(self.temp.name.replace(".partial", ".body.partial"))
+        with _WRITING_LOCK:
+            _WRITING.update((str(self.temp), str(self.body)))
+
+    def _done(self) -> None:
+        with _WRITING_LOCK:
+            _WRITING.difference_update((str(self.temp), str(self.body)))
+
+    def write(self, chunks: Iterable[tuple[list[Posted], set[str]]], accounts: dict[str, str]) -> int:
+        """Write the entries, chunk by chunk, then the list rows of every customer they name before
+        them; flushed and fsync'd. Returns how many entries."""
+        count = 0
+        customers: set[str] = set()
+        try:
+            with open(self.body, "w", encoding=IIF_ENCODING, newline="") as body:
+                for posted, names in chunks:
+                    body.write(_blocks(posted, accounts, names))
+                    count += len(posted)
+                    customers |= names
+            if count:
+                head = io.StringIO()
+                write_iif(head, [], accounts, customers)
+                with open(self.temp, "wb", buffering=0) as out, open(self.body, "rb", buffering=0) as body:
+                    out.write(head.getvalue().encode(IIF_ENCODING))
+                    _append(body, out)
+                    os.fsync(out.fileno())
+        except ValueError as exc:  # a name QuickBooks would refuse (UnicodeEncodeError too): say so, write nothing
+            raise PostingError(str(exc)) from None
+        finally:
+            self.body.unlink(missing_ok=True)
+        return count
+
+    def discard(self) -> None:
+        self.temp.unlink(missing_ok=True)
+        self.body.unlink(missing_ok=True)
+        self._done()
+
+    def put_in_place(self, what: str) -> None:
+        if self.path.exists():  # another database's post took the name meanwhile: keep ours aside
+            kept = self.path.with_name(f"{self.path.name}.{self.temp.name.split('.')[3]}.kept")
+            try:
+                os.replace(self.temp, kept)
+            except OSError:
+                kept = self.temp
+            self._done()
+            raise PostingError(f"{what} is recorded, but {self.path} appeared meanwhile (another database's?): "
+                               f"this batch's file is {kept}; move the other away and rename it")
+        try:
+            os.replace(self.temp, self.path)
+        except OSError as exc:
+            self._done()  # the next post of this database puts the file in place (finish_files)
+            raise PostingError(f"{what} is recorded, but its file could not be put in place "
+                               f"({exc.strerror or exc}): run post again to finish it") from None
+        self._done()
+        _sync_dir(self.path.parent)
+
+
+def _blocks(posted: list[Posted], accounts: dict[str, str], customers: set[str]) -> str:
+    """The TRNS blocks write_iif writes for ``posted`` (its list rows left out: they come once, first)."""
+    out = io.StringIO()
+    start: list[int] = []
+
+    def entries():
+        start.append(out.tell())  # write_iif asks for the first entry once its list rows are written
+        yield from posted
+    write_iif(out, entries(), accounts, customers)
+    text = out.getvalue()
+    if not start or not start[0]:  # write_iif read the entries first after all: find the list rows' end
+        head = io.StringIO()
+        write_iif(head, [], accounts, customers)
+        if not text.startswith(head.getvalue()):
+            raise RuntimeError("write_iif's list rows do not come first: the batch file cannot be put together")
+        start = [len(head.getvalue())]
+    return text[start[0]:]
+
+
+def _append(source, out) -> None:
+    """Copy the rest of ``source`` to ``out`` (files opened unbuffered), in the kernel where it can."""
+    copy = getattr(os, "copy_file_range", None)
+    copied = 0
+    if copy is not None:
+        try:
+            while step := copy(source.fileno(), out.fileno(), 1 << 30):
+                copied += step
+            return
+        except OSError:
+            if copied:
+                raise
+    shutil.copyfileobj(source, out, 1 << 20)
+
+
+# -- posting and re-exporting --------------------------------------------------------------------
+
+def _commit(conn: sqlite3.Connection) -> None:
+    conn.commit()
+
+
+def _record(conn: sqlite3.Connection, what: str) -> None:
+    """Commit; a commit that fails is a PostingError (the caller rolls back and removes the file)."""
+    try:
+        _commit(conn)
+    except sqlite3.Error as exc:
+        raise PostingError(f"{what} could not be recorded ({exc}); nothing was posted") from None
+
+
+def _next_number(db) -> int:
+    return db.execute("SELECT COALESCE(MAX(number), 0) FROM posting_batches").fetchone()[0] + 1
+
+
+def _begin(db, what: str) -> None:
+    """BEGIN IMMEDIATE (the write lock, so two posts cannot both take a number), waiting up to
+    LOCK_WAIT seconds for another writer."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    (wait,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute(f"PRAGMA busy_timeout = {int(LOCK_WAIT * 1000)}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise PostingError(f"the database is busy (another post taking {what}, or an import) for over "
+                               f"{LOCK_WAIT:.0f} s: try again when it is done") from None
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {wait}")
+
+
+def _taken(db, number: int) -> PostingError:
+    row = db.execute("SELECT entries, through, posted_by, posted_at FROM posting_batches WHERE number = ?",
+                     (number,)).fetchone()
+    said = f" ({row[0]} entries through {row[1]}, by {row[2]} at {row[3]})" if row else ""
+    return PostingError(f"another post took batch {number}{said} while this one waited; nothing was posted "
+                        "here: run post again for whatever is left")
+
+
 def post(db: sqlite_utils.Database, config: Config, method: str, through: date, directory: Path, *,
          user: str, now: datetime | None = None, entries: Iterable[Entry] | None = None) -> Batch | None:
     """Post every unposted event dated on or before ``through`` as the next batch; None if none.
 
-    The IIF file is written to a temporary name first and renamed once the batch is recorded, so a
-    failure leaves neither a file nor a batch.
-    """
+    The batch is recorded and its IIF file written under a temporary name; the file is put in
+    place once the batch is committed (see the module's docstring)."""
+    directory = Path(directory)
     check_method(db, method)
-    todo = list(unposted(db, config, method, through) if entries is None else entries)
-    if not todo:
-        return None
-    number = (db.execute("SELECT COALESCE(MAX(number), 0) FROM posting_batches").fetchone()[0]) + 1
-    first = (db.execute("SELECT COALESCE(MAX(seq), 0) FROM posted_entries").fetchone()[0]) + 1
-    prefix = config.docnum_prefix
-    docnum(prefix, first + len(todo) - 1)  # the last one must fit too
-    path = batch_file(directory, number)
-    if path.exists():
-        raise PostingError(f"{path}: already exists (a batch file from another database?); move it away first")
-    temp = path.with_name(path.name + ".partial")
-    ar, deposits = config.gl_accounts.accounts_receivable, config.gl_accounts.customer_deposits
-    accounts = account_types(config)
-    for account in accounts:
-        if qb_text(account) != account:
-            raise PostingError(f"{config.path}: account {account!r}: QuickBooks Desktop reads IIF files as "
-                               "Windows-1252 and cannot take this name; rename it in the config")
-    posted = [Posted(docnum(prefix, first + i), _as_written(entry)) for i, entry in enumerate(todo)]
-    stamp = _stamp(now)
+    finish_files(db, directory)
+    expected = _next_number(db)
     conn = db.conn
+    _begin(db, f"batch {expected}")
+    file = chunks = None
     try:
-        with temp.open("w", encoding=IIF_ENCODING, newline="") as out:
-            try:
-                write_iif(out, posted, accounts, {p.entry.customer for p in posted})
-            except ValueError as exc:  # a name QuickBooks would refuse: say so, write nothing
-                raise PostingError(str(exc)) from None
-        with conn:  # one transaction: the batch, its entries and its first export
-            conn.execute("INSERT INTO posting_batches VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         (number, method, through.isoformat(), stamp, user, len(posted), str(path)))
-            rows = ((p.entry.key, *split_key(p.entry.key), p.docnum, first + i, number, p.entry.on.isoformat(),
-                     p.entry.customer, _encode(p.entry), *_on_tie_out_accounts(p.entry, ar, deposits))
-                    for i, p in enumerate(posted))
-            while chunk := list(islice(rows, CHUNK)):
-                conn.executemany("INSERT INTO posted_entries (event_key, kind, record_id, docnum, seq, batch, "
-                                 "posted_on, customer, lines, ar, deposits) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                 chunk)
-            conn.execute("INSERT INTO batch_exports VALUES (?, 1, ?, ?, ?)", (number, stamp, user, str(path)))
-            os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
-    return Batch(number, method, through.isoformat(), stamp, user, len(posted), str(path), 1)
+        number = _next_number(db)
+        if number != expected:
+            raise _taken(db, expected)
+        check_method(db, method)
+        path = batch_file(directory, number)
+        if path.exists():
+            raise PostingError(f"{path}: already exists (a batch file from another database?); move it away first")
+        first = db.execute("SELECT COALESCE(MAX(seq), 0) FROM posted_entries").fetchone()[0] + 1
+        accounts = account_types(config)
+        conn.execute("PRAGMA defer_foreign_keys = ON")  # the batch row comes last, with its count
+        sql = _accrual_sql(db, config, method) if entries is None else None
+        if sql is not None:
+            chunks = _AccrualChunks(db, config, sql, through, number, first)
+        else:
+            todo = list(unposted(db, config, method, through) if entries is None else entries)
+            chunks = _RuleChunks(db, config, todo, number, first)
+        file = _BatchFile(db, path)
+        try:
+            with _no_gc():
+                count = file.write(chunks, accounts)
+        finally:
+            chunks.close()
+        if not count:
+            file.discard()
+            conn.rollback()
+            return None
+        stamp = _stamp(now)
+        conn.execute("INSERT INTO posting_batches VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     (number, method, through.isoformat(), stamp, user, count, str(path)))
+        conn.execute("INSERT INTO batch_exports VALUES (?, 1, ?, ?, ?)", (number, stamp, user, str(path)))
+        _record(conn, f"batch {number}")
+    except BaseException:
+        if chunks is not None:
+            chunks.close()
+        if conn.in_transaction:
+            conn.rollback()
+        if file is not None:
+            file.discard()
+        raise
+    file.put_in_place(f"batch {number}")
+    return Batch(number, method, through.isoformat(), stamp, user, count, str(path), 1)
 
 
 def posted_account_types(config: Config, posted: list[Posted]) -> dict[str, str]:
@@ -231,32 +664,49 @@ def posted_account_types(config: Config, posted: list[Posted]) -> dict[str, str]
 
 
 def batch_entries(db: sqlite_utils.Database, number: int) -> list[Posted]:
-    rows = db.execute("SELECT docnum, posted_on, event_key, customer, lines FROM posted_entries "
-                      "WHERE batch = ? ORDER BY seq", (number,)).fetchall()
-    return [Posted(docnum_, _decode(on, key, customer, lines)) for docnum_, on, key, customer, lines in rows]
+    """What was posted in batch ``number``, in DOCNUM order."""
+    read = _Reader()
+    out: list[Posted] = []
+    low, high = db.execute("SELECT MIN(seq), MAX(seq) FROM posted_entries WHERE batch = ?", (number,)).fetchone()
+    for start in range(low or 0, (high or -1) + 1, 50_000):
+        end = min(start + 49_999, high)
+        (count,) = db.execute("SELECT COUNT(*) FROM posted_entries WHERE batch = ? AND seq BETWEEN ? AND ?",
+                              (number, start, end)).fetchone()
+        out += read.records(*_records(db.conn, *_BATCH_RECORDS, (number, start, end), count))[0]
+    return out
 
 
 def reexport(db: sqlite_utils.Database, config: Config, number: int, directory: Path, *,
              user: str, now: datetime | None = None) -> tuple[Path, int]:
     """Write batch ``number`` again (same entries, same DOCNUMs) and count the export."""
+    directory = Path(directory)
+    finish_files(db, directory)
     row = db.execute("SELECT number FROM posting_batches WHERE number = ?", (number,)).fetchone()
     if row is None:
         known = [b.number for b in batches(db)]
         raise PostingError(f"no posting batch {number} (batches: {', '.join(map(str, known)) or 'none yet'})")
-    export = db.execute("SELECT MAX(export) FROM batch_exports WHERE batch = ?", (number,)).fetchone()[0] + 1
-    path = batch_file(directory, number, export)
-    temp = path.with_name(path.name + ".partial")
-    posted = batch_entries(db, number)
-    accounts = posted_account_types(config, posted)
+    conn = db.conn
+    _begin(db, f"an export of batch {number}")
+    file = None
     try:
-        with temp.open("w", encoding=IIF_ENCODING, newline="") as out:
-            write_iif(out, posted, accounts, {p.entry.customer for p in posted})
-        with db.conn:
-            db.conn.execute("INSERT INTO batch_exports VALUES (?, ?, ?, ?, ?)",
-                            (number, export, _stamp(now), user, str(path)))
-            os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)
+        export = db.execute("SELECT MAX(export) FROM batch_exports WHERE batch = ?", (number,)).fetchone()[0] + 1
+        path = batch_file(directory, number, export)
+        if path.exists():
+            raise PostingError(f"{path}: already exists (from another database?); move it away first")
+        with _no_gc():
+            posted = batch_entries(db, number)
+            accounts = posted_account_types(config, posted)
+            file = _BatchFile(db, path)
+            file.write([(posted, {p.entry.customer for p in posted})], accounts)
+        conn.execute("INSERT INTO batch_exports VALUES (?, ?, ?, ?, ?)", (number, export, _stamp(now), user, str(path)))
+        _record(conn, f"export {export} of batch {number}")
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        if file is not None:
+            file.discard()
+        raise
+    file.put_in_place(f"export {export} of batch {number}")
     return path, export
 
 
@@ -327,3 +777,12 @@ def by_docnum(db: sqlite_utils.Database, method: str, docnums: set[str], sign: i
                               f"WHERE docnum IN ({','.join('?' * len(chunk))})", chunk):
             found[row[0]] = _posted_amount(*row, sign)
     return found
+
+
+def docnums_before(db: sqlite_utils.Database, method: str, start: date) -> list[str]:
+    """The DOCNUMs of the posted entries dated before ``start`` with an amount on the tie-out account
+    (a QuickBooks export that starts on ``start`` holds them in its opening balance). One text, as ``expected``."""
+    field = _field(method)
+    (text,) = db.execute(f"SELECT group_concat(docnum, ' ') FROM posted_entries WHERE posted_on < ? AND {field} != 0",
+                         (start.isoformat(),)).fetchone()
+    return text.split(" ") if text else []
