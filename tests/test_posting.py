@@ -18,7 +18,7 @@ from recon_tui.cli import main
 from recon_tui.config import load_config
 from recon_tui.quickbooks.iif import read_iif
 from recon_tui.store import open_store
-from recon_tui.store import journal
+from recon_tui.store import batch_files, journal, posting
 from recon_tui.store.importer import import_dir
 from recon_tui.store.posting import PostingError, batch_entries, batches, post, reexport
 
@@ -96,11 +96,9 @@ def test_a_reexport_writes_the_same_entries_and_is_counted(db, config, tmp_path)
 
 
 def test_a_failed_write_leaves_neither_file_nor_batch(db, config, tmp_path, monkeypatch):
-    import recon_tui.store.posting as posting
-
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(posting, "write_iif", broken)
+    monkeypatch.setattr(batch_files, "write_iif", broken)
     with pytest.raises(OSError):
         post(db, config, "accrual", date(2026, 4, 30), tmp_path, user="ada", now=NOW)
     assert list(tmp_path.glob("*.iif*")) == [] and batches(db) == []
@@ -192,12 +190,10 @@ def dead_pid() -> int:
 
 
 def test_a_crash_between_commit_and_rename_is_finished_by_the_next_post(db, config, tmp_path, monkeypatch):
-    import recon_tui.store.posting as posting
-
     def crash(*args):
         raise OSError(5, "Input/output error")
     with monkeypatch.context() as patch:
-        patch.setattr(posting.os, "replace", crash)
+        patch.setattr(batch_files.os, "replace", crash)
         with pytest.raises(PostingError, match="batch 1 is recorded, but its file could not be put in place"):
             post(db, config, "accrual", date(2026, 4, 10), tmp_path, user="ada", now=NOW)
     assert [b.number for b in batches(db)] == [1] and not (tmp_path / "studio-batch-0001.iif").exists()
@@ -213,11 +209,10 @@ def test_a_crash_between_commit_and_rename_is_finished_by_the_next_post(db, conf
 
 
 def test_a_reexport_follows_the_same_rules(db, config, tmp_path, monkeypatch):
-    import recon_tui.store.posting as posting
 
     post(db, config, "accrual", date(2026, 4, 30), tmp_path, user="ada", now=NOW)
     with monkeypatch.context() as patch:
-        patch.setattr(posting.os, "replace", lambda *args: (_ for _ in ()).throw(OSError(5, "I/O error")))
+        patch.setattr(batch_files.os, "replace", lambda *args: (_ for _ in ()).throw(OSError(5, "I/O error")))
         with pytest.raises(PostingError, match="export 2 of batch 1 is recorded, but its file could not be put"):
             reexport(db, config, 1, tmp_path, user="bo", now=NOW)
     assert batches(db)[0].exports == 2 and not (tmp_path / "studio-batch-0001-export-2.iif").exists()
@@ -232,10 +227,9 @@ def test_a_reexport_follows_the_same_rules(db, config, tmp_path, monkeypatch):
 
 def test_a_crashed_process_s_recorded_file_is_put_in_place_and_its_unrecorded_ones_removed(db, config, tmp_path,
                                                                                            monkeypatch):
-    import recon_tui.store.posting as posting
 
     with monkeypatch.context() as patch:
-        patch.setattr(posting.os, "replace", lambda *args: (_ for _ in ()).throw(OSError(5, "I/O error")))
+        patch.setattr(batch_files.os, "replace", lambda *args: (_ for _ in ()).throw(OSError(5, "I/O error")))
         with pytest.raises(PostingError):
             post(db, config, "accrual", date(2026, 4, 10), tmp_path, user="ada", now=NOW)
     (left,) = temporary_files(tmp_path)
@@ -243,11 +237,11 @@ def test_a_crashed_process_s_recorded_file_is_put_in_place_and_its_unrecorded_on
     # as if another process, now dead, had left it; and the leftovers of posts that never committed
     crashed = tmp_path / left.replace(f"-{os.getpid()}-", f"-{gone}-")
     (tmp_path / left).rename(crashed)
-    never = posting.temp_path(db, tmp_path / "studio-batch-0002.iif", pid=gone)
+    never = batch_files.temp_path(db, tmp_path / "studio-batch-0002.iif", pid=gone)
     never.write_text("half a file")
-    body = Path(str(posting.temp_path(db, tmp_path / "studio-batch-0002.iif", pid=gone)).replace(".partial", ".body.partial"))
+    body = Path(str(batch_files.temp_path(db, tmp_path / "studio-batch-0002.iif", pid=gone)).replace(".partial", ".body.partial"))
     body.write_text("half a body")
-    alive = posting.temp_path(db, tmp_path / "studio-batch-0002.iif", pid=os.getppid())  # a live process's
+    alive = batch_files.temp_path(db, tmp_path / "studio-batch-0002.iif", pid=os.getppid())  # a live process's
     alive.write_text("being written")
     other = tmp_path / f".studio-batch-0002.iif.00000000-{gone}-0badcafe.partial"  # another database's
     other.write_text("not ours")
@@ -257,8 +251,6 @@ def test_a_crashed_process_s_recorded_file_is_put_in_place_and_its_unrecorded_on
 
 
 def test_a_failed_commit_leaves_no_file_and_no_batch(db, config, tmp_path, monkeypatch):
-    import recon_tui.store.posting as posting
-
     def broken(conn):
         raise sqlite3.OperationalError("disk I/O error")
     monkeypatch.setattr(posting, "_commit", broken)
@@ -279,7 +271,6 @@ def test_a_file_already_there_is_refused_not_overwritten(db, config, tmp_path):
 def test_two_posts_at_once_make_one_batch_and_the_other_says_so(db, config, tmp_path, monkeypatch):
     import threading
 
-    import recon_tui.store.posting as posting
 
     begin = posting._begin
     both = threading.Barrier(2)
@@ -314,10 +305,10 @@ def test_two_posts_at_once_make_one_batch_and_the_other_says_so(db, config, tmp_
 def test_the_temporary_name_is_unique_to_the_process_and_the_call(db, tmp_path):
     import sys
 
-    from recon_tui.store.posting import temp_path
+    from recon_tui.store.batch_files import temp_path
 
     code = ("import sys; from pathlib import Path; from recon_tui.store import open_store; "
-            "from recon_tui.store.posting import temp_path; "
+            "from recon_tui.store.batch_files import temp_path; "
             "print(temp_path(open_store(sys.argv[1]), Path(sys.argv[2]) / 'studio-batch-0001.iif').name)")
     names = [subprocess.run([sys.executable, "-c", code, str(tmp_path / "studio.db"), str(tmp_path)],
                             capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]

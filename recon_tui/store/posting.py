@@ -8,19 +8,9 @@ changes: an event whose record is edited later keeps its posted entry, and the t
 (§9) shows the difference. A studio's books use one method, so every batch of a database uses the
 method of its first batch.
 
-A batch file on disk always belongs to a recorded batch (§8, last bullet):
-- One post at a time: the batch is taken inside ``BEGIN IMMEDIATE``. A post that had to wait for
-  another one finds the batch number it was about to take gone and says so (PostingError).
-- The file is written under a temporary name unique to the database and the process
-  (``.studio-batch-0001.iif.<db>-<pid>-<random>.partial`` beside it; ``<db>`` is a digest of the
-  database's path), flushed and fsync'd; the batch is committed, and only then is the file renamed
-  into place. A failed commit removes the temporary file. A file already at the batch's name
-  (another database's?) is refused, never overwritten. Re-exports follow the same rules.
-- A process that died between the commit and the rename leaves the temporary file of a recorded
-  batch: the next ``post`` or ``post --reexport`` of that database puts it in place
-  (:func:`finish_files`). The temporary files of batches never recorded are removed once their
-  process is gone (POSIX: no process has that pid; elsewhere, where that cannot be asked safely:
-  untouched for an hour). Other databases' temporary files and live processes' are left alone.
+One post at a time: the batch is taken inside ``BEGIN IMMEDIATE``; a post that had to wait for
+another one finds the batch number it was about to take gone and says so (PostingError). Its file
+is put in place only after the commit (``batch_files.py``).
 
 How a post of ten years (600,000 events) stays fast (README, "Speed"): under the accrual method the
 journal comes from SQL (``journal.AccrualSQL``), one range of dates at a time, inserted straight
@@ -33,17 +23,10 @@ entries come from the Python rules (``ledger/journal.py``), recorded in chunks b
 from __future__ import annotations
 
 import gc
-import hashlib
-import io
 import json
-import os
 import queue
-import re
-import secrets
-import shutil
 import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -54,9 +37,9 @@ from typing import TYPE_CHECKING
 from recon_tui.config import Config
 from recon_tui.ledger.diagnosis import Change, PostedAmount
 from recon_tui.ledger.entries import Entry, Line, split_key
-from recon_tui.quickbooks.iif import Posted, account_types, write_iif
+from recon_tui.quickbooks.iif import Posted, account_types
 from recon_tui.store import journal
-from recon_tui.store.schema import db_path
+from recon_tui.store.batch_files import BatchFile, PostingError, finish_files
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -64,14 +47,7 @@ if TYPE_CHECKING:
 DOCNUM_LENGTH = 11
 CHUNK = 20_000  # entries recorded and written at a time from the Python rules
 RANGES = 12  # ranges of dates the accrual journal is computed in (the first is on its own: see _ranges)
-#: QuickBooks Desktop reads IIF files as Windows-1252 (see recon_tui/quickbooks/iif.py)
-IIF_ENCODING = "cp1252"
 LOCK_WAIT = 60.0  # seconds a post or re-export waits for another one (or an import) to finish
-STALE_AFTER = 3600.0  # where a pid cannot be asked about: a temporary file untouched this long is stale
-
-
-class PostingError(Exception):
-    """Posting refused; the message is one line and says what to do."""
 
 
 @dataclass(frozen=True)
@@ -371,185 +347,6 @@ class _AccrualChunks(_Chunks):
             thread.join()
 
 
-# -- the files -----------------------------------------------------------------------------------
-
-_TEMP = re.compile(r"^\.(?P<name>studio-batch-(?P<batch>[0-9]+)(?:-export-(?P<export>[0-9]+))?\.iif)"
-                   r"\.(?P<db>[0-9a-f]{8})-(?P<pid>[0-9]+)-[0-9a-f]{8}(?P<body>\.body)?\.partial$")
-_WRITING: set[str] = set()  # this process's temporary files being written now
-_WRITING_LOCK = threading.Lock()
-
-
-def _db_tag(db: sqlite_utils.Database) -> str:
-    return hashlib.sha256(os.path.realpath(db_path(db)).encode()).hexdigest()[:8]
-
-
-def temp_path(db: sqlite_utils.Database, path: Path, pid: int | None = None) -> Path:
-    """The temporary name ``path`` is written under: unique to the database, the process and the call."""
-    return path.with_name(f".{path.name}.{_db_tag(db)}-{os.getpid() if pid is None else pid}-"
-                          f"{secrets.token_hex(4)}.partial")
-
-
-def _sync_dir(directory: Path) -> None:
-    if os.name == "posix":  # the rename itself is durable once the folder is synced
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        except OSError:
-            pass
-        finally:
-            os.close(fd)
-
-
-def _writer_gone(path: Path, pid: int) -> bool:
-    if pid == os.getpid():
-        with _WRITING_LOCK:
-            return str(path) not in _WRITING
-    if os.name == "posix":
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except OSError:
-            return False  # it exists (another user's process)
-        return False
-    try:
-        return time.time() - path.stat().st_mtime > STALE_AFTER
-    except OSError:
-        return False
-
-
-def finish_files(db: sqlite_utils.Database, directory: Path) -> list[Path]:
-    """Put in place the file of every recorded batch or re-export whose process died between the
-    commit and the rename (its complete temporary file is left), and remove this database's other
-    temporary files whose process is gone. Returns the files put in place."""
-    files = db.execute("SELECT batch, export, file FROM batch_exports").fetchall()
-    recorded = {(batch, export): Path(file).name for batch, export, file in files}
-    folders = {Path(directory)} | {Path(file).parent for _, _, file in files if not Path(file).exists()}
-    tag = _db_tag(db)
-    placed = []
-    for folder in folders:
-        try:
-            names = os.listdir(folder)
-        except OSError:
-            continue
-        for name in names:
-            found = _TEMP.match(name)
-            if found is None or found["db"] != tag:
-                continue
-            temp = folder / name
-            if not _writer_gone(temp, int(found["pid"])):
-                continue
-            final = folder / found["name"]
-            key = (int(found["batch"]), int(found["export"] or 1))
-            try:
-                if not found["body"] and recorded.get(key) == final.name and not final.exists():
-                    os.replace(temp, final)
-                    _sync_dir(folder)
-                    placed.append(final)
-                else:
-                    temp.unlink()
-            except FileNotFoundError:
-                pass  # another post finished it first
-    return placed
-
-
-class _BatchFile:
-    """A batch's (or export's) IIF file: written under a temporary name, put in place after the commit."""
-
-    def __init__(self, db, path: Path) -> None:
-        self.path = path
-        self.temp = temp_path(db, path)
-        self.body = self.temp.with_name(self.temp.name.replace(".partial", ".body.partial"))
-        with _WRITING_LOCK:
-            _WRITING.update((str(self.temp), str(self.body)))
-
-    def _done(self) -> None:
-        with _WRITING_LOCK:
-            _WRITING.difference_update((str(self.temp), str(self.body)))
-
-    def write(self, chunks: Iterable[tuple[list[Posted], set[str]]], accounts: dict[str, str]) -> int:
-        """Write the entries, chunk by chunk, then the list rows of every customer they name before
-        them; flushed and fsync'd. Returns how many entries."""
-        count = 0
-        customers: set[str] = set()
-        try:
-            with open(self.body, "w", encoding=IIF_ENCODING, newline="") as body:
-                for posted, names in chunks:
-                    body.write(_blocks(posted, accounts, names))
-                    count += len(posted)
-                    customers |= names
-            if count:
-                head = io.StringIO()
-                write_iif(head, [], accounts, customers)
-                with open(self.temp, "wb", buffering=0) as out, open(self.body, "rb", buffering=0) as body:
-                    out.write(head.getvalue().encode(IIF_ENCODING))
-                    _append(body, out)
-                    os.fsync(out.fileno())
-        except ValueError as exc:  # a name QuickBooks would refuse (UnicodeEncodeError too): say so, write nothing
-            raise PostingError(str(exc)) from None
-        finally:
-            self.body.unlink(missing_ok=True)
-        return count
-
-    def discard(self) -> None:
-        self.temp.unlink(missing_ok=True)
-        self.body.unlink(missing_ok=True)
-        self._done()
-
-    def put_in_place(self, what: str) -> None:
-        if self.path.exists():  # another database's post took the name meanwhile: keep ours aside
-            kept = self.path.with_name(f"{self.path.name}.{self.temp.name.split('.')[3]}.kept")
-            try:
-                os.replace(self.temp, kept)
-            except OSError:
-                kept = self.temp
-            self._done()
-            raise PostingError(f"{what} is recorded, but {self.path} appeared meanwhile (another database's?): "
-                               f"this batch's file is {kept}; move the other away and rename it")
-        try:
-            os.replace(self.temp, self.path)
-        except OSError as exc:
-            self._done()  # the next post of this database puts the file in place (finish_files)
-            raise PostingError(f"{what} is recorded, but its file could not be put in place "
-                               f"({exc.strerror or exc}): run post again to finish it") from None
-        self._done()
-        _sync_dir(self.path.parent)
-
-
-def _blocks(posted: list[Posted], accounts: dict[str, str], customers: set[str]) -> str:
-    """The TRNS blocks write_iif writes for ``posted`` (its list rows left out: they come once, first)."""
-    out = io.StringIO()
-    start: list[int] = []
-
-    def entries():
-        start.append(out.tell())  # write_iif asks for the first entry once its list rows are written
-        yield from posted
-    write_iif(out, entries(), accounts, customers)
-    text = out.getvalue()
-    if not start or not start[0]:  # write_iif read the entries first after all: find the list rows' end
-        head = io.StringIO()
-        write_iif(head, [], accounts, customers)
-        if not text.startswith(head.getvalue()):
-            raise RuntimeError("write_iif's list rows do not come first: the batch file cannot be put together")
-        start = [len(head.getvalue())]
-    return text[start[0]:]
-
-
-def _append(source, out) -> None:
-    """Copy the rest of ``source`` to ``out`` (files opened unbuffered), in the kernel where it can."""
-    copy = getattr(os, "copy_file_range", None)
-    copied = 0
-    if copy is not None:
-        try:
-            while step := copy(source.fileno(), out.fileno(), 1 << 30):
-                copied += step
-            return
-        except OSError:
-            if copied:
-                raise
-    shutil.copyfileobj(source, out, 1 << 20)
-
-
 # -- posting and re-exporting --------------------------------------------------------------------
 
 def _commit(conn: sqlite3.Connection) -> None:
@@ -625,7 +422,7 @@ def post(db: sqlite_utils.Database, config: Config, method: str, through: date, 
         else:
             todo = list(unposted(db, config, method, through) if entries is None else entries)
             chunks = _RuleChunks(db, config, todo, number, first)
-        file = _BatchFile(db, path)
+        file = BatchFile(db, path)
         try:
             with _no_gc():
                 count = file.write(chunks, accounts)
@@ -696,7 +493,7 @@ def reexport(db: sqlite_utils.Database, config: Config, number: int, directory: 
         with _no_gc():
             posted = batch_entries(db, number)
             accounts = posted_account_types(config, posted)
-            file = _BatchFile(db, path)
+            file = BatchFile(db, path)
             file.write([(posted, {p.entry.customer for p in posted})], accounts)
         conn.execute("INSERT INTO batch_exports VALUES (?, ?, ?, ?, ?)", (number, export, _stamp(now), user, str(path)))
         _record(conn, f"export {export} of batch {number}")
