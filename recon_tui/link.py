@@ -19,6 +19,7 @@ from recon_tui.ledger.entries import Entry
 from recon_tui.money import format_cents
 from recon_tui.quickbooks.reports import QBReportError
 from recon_tui.store import journal, posting
+from recon_tui.store.batch_files import finish_files
 from recon_tui.store.posting import Batch
 
 
@@ -144,7 +145,9 @@ class LinkService:
         return self.clock() if self.clock else None
 
     def batches(self) -> list[Batch]:
+        """The batches posted; first puts in place any batch file a crashed post left half-done."""
         with self.connection() as db:
+            finish_files(db, self.posting_dir)
             return posting.batches(db)
 
     def posting_method(self) -> str | None:

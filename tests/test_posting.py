@@ -383,3 +383,17 @@ def test_records_read_back_whole_whatever_a_name_holds(db, config, tmp_path):
     names = [p.entry.customer for p in batch_entries(db, batch.number)]
     assert "Ada\x00Park" in names and len(names) == 9
     assert "Ada Park" in {p.entry.customer for p in read_iif(batch.file).entries}  # written as QuickBooks reads it
+
+
+def test_listing_the_batches_finishes_a_file_a_crash_left_half_done(db, config, tmp_path, monkeypatch):
+    """`post --list` and the Post screen list the batches through the service, which puts such a file in place."""
+    from recon_tui.service import ReconService
+
+    with monkeypatch.context() as patch:
+        patch.setattr(batch_files.os, "replace", lambda *args: (_ for _ in ()).throw(OSError(5, "I/O error")))
+        with pytest.raises(PostingError):
+            post(db, config, "accrual", date(2026, 4, 10), tmp_path, user="ada", now=NOW)
+    assert not (tmp_path / "studio-batch-0001.iif").exists()
+    service = ReconService(config, tmp_path / "studio.db", date(2026, 5, 2), user="ada", clock=lambda: NOW)
+    assert [b.number for b in service.batches()] == [1]
+    assert (tmp_path / "studio-batch-0001.iif").exists() and temporary_files(tmp_path) == []
