@@ -89,7 +89,7 @@ def qb_detail(config, method: str, path: Path, as_of: date) -> QBDetail:
     QuickBooks leaves an account with no transactions out of a report: a whole-ledger export (its
     TOTAL is 0.00) without the account reads as no rows; any other file without it is refused, so
     a filtered or foreign file never reads as a balance of 0.00."""
-    from recon_tui.quickbooks.reports import DETAIL_HINT, read_detail
+    from recon_tui.quickbooks.reports import DETAIL_HINT, account_key, read_detail
 
     account, sign = tie_out_account(config, method)
     report = read_detail(path, only=[account])
@@ -116,9 +116,16 @@ def qb_detail(config, method: str, path: Path, as_of: date) -> QBDetail:
         qb_rows = rows  # DetailRows read as QBRows (same fields); a debit account needs no new objects
     else:
         qb_rows = [QBRow(r.on, r.num, r.name, r.memo, -r.amount, r.line) for r in rows]
+    if (report.by_account_column and report.total and
+            {account_key(name) for name in report.accounts} != {account_key(account)}):
+        raise QBFileError(f"{path}: this Transaction List does not balance (its total is {format_cents(report.total)}), "
+                          "so it does not show every line of each transaction: export Transaction Detail by Account")
     if report.by_account_column and period is not None and period.start is not None:
         raise QBFileError(f"{path}:{period.line}: this Transaction List by Date starts on {period.start} and has no "
                           "opening balances: run it with Dates: All")
+    if period is not None and period.start is not None and not report.balance_column:
+        raise QBFileError(f"{path}:{period.line}: this export starts on {period.start} and has no Balance column, so "
+                          "it cannot show opening balances: run it with Dates: All (or with the Balance column)")
     opening = report.opening_of(account)
     line = report.opening_lines.get(next((a for a in report.opening if a.casefold() == account.casefold()), ""))
     start = period.start if period is not None else None
@@ -201,7 +208,7 @@ class LinkService:
             with self.connection() as db:
                 expected = posted.result()
                 posted_total = sum(expected.values())
-                opening = self._opening(db, method, sign, detail, expected, qb.detail)
+                opening = self._opening(db, method, detail, expected)
                 matched = match_detail(detail.rows, expected, lambda nums: posting.by_docnum(db, method, nums, sign),
                                        as_of, self.config.docnum_prefix, start=detail.start)
                 del detail
@@ -209,19 +216,15 @@ class LinkService:
                                       notes, detail_file=str(qb.detail), opening=opening)
 
     @staticmethod
-    def _opening(db, method: str, sign: int, detail: QBDetail, expected: dict[str, int], path: Path) -> Opening | None:
+    def _opening(db, method: str, detail: QBDetail, expected: dict[str, int]) -> Opening | None:
         """The export starts on ``detail.start``: the posted entries before it leave ``expected`` (in
-        place) for the opening balance. An export that starts after the first posted entry and shows
-        no opening balance cannot give the balance: refused."""
+        place) for the opening balance (0.00 when the export prints none: QuickBooks prints it when
+        the account has one, and an export that could not show it was refused when read)."""
         if detail.start is None:
             return None
-        before = posting.docnums_before(db, method, detail.start)
         posted = 0
-        for docnum in before:
+        for docnum in posting.docnums_before(db, method, detail.start):
             posted += expected.pop(docnum, 0)
-        if detail.opening_line is None and posted:
-            raise QBFileError(f"{path}: the export starts on {detail.start} with no opening balance, but the studio "
-                              f"posted {format_cents(posted)} to the account before then: run it with Dates: All")
         return Opening(detail.start, detail.opening, posted, detail.opening_line, detail.how)
 
     def _trial_balance(self, method: str, qb: QBFigures, balance: int | None) -> tuple[int, list[str]]:

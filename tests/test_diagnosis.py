@@ -271,23 +271,40 @@ def test_a_transaction_list_by_date_is_read_by_its_account_column(studio):
     listed = qb.write_detail(studio.db_path.parent / "list.csv", APRIL_END, layout="list")
     d = studio.diagnose("accrual", APRIL_END, QBFigures(detail=listed))
     assert (d.studio_figure, d.qb_balance) == (6000, 6000) and summary(d) == {"unexplained": 0}
+    # a list with one row per transaction (the first line's account) misses lines: it does not balance
+    lines = listed.read_text().splitlines(keepends=True)
+    (studio.db_path.parent / "short.csv").write_text("".join(
+        line for line in lines if "Customer Deposits" not in line and "Session Fees" not in line)
+        .replace("Total Jan - Apr 26,,,,,,,,0.00", "Total Jan - Apr 26,,,,,,,,130.00"))
+    with pytest.raises(QBFileError, match=r"short\.csv: this Transaction List does not balance \(its total is "
+                                          r"130\.00\), so it does not show every line"):
+        studio.diagnose("accrual", APRIL_END, QBFigures(detail=studio.db_path.parent / "short.csv"))
     cut = qb.write_detail(studio.db_path.parent / "list-fy.csv", APRIL_END, start=APRIL_FIRST, layout="list")
     with pytest.raises(QBFileError, match=r"list-fy\.csv:3: this Transaction List by Date starts on 2026-04-01 and "
                                           r"has no opening balances: run it with Dates: All"):
         studio.diagnose("accrual", APRIL_END, QBFigures(detail=cut))
 
 
-def test_a_detail_export_without_an_opening_on_a_partial_range_is_refused_when_one_is_needed(studio):
+def test_an_export_from_a_date_without_an_opening_reads_zero_but_one_that_cannot_show_it_is_refused(studio):
+    """QuickBooks prints an opening balance in the Balance column when the account has one: none printed is
+    0.00 (here March's batch never reached QuickBooks). Without a Balance column it could not be printed."""
     studio.post("cash", APRIL_END)
     path = studio.db_path.parent / "detail.csv"
-    path.write_text("Worked Example Studio\r\nTransaction Detail by Account\r\n\"April 1 through April 30, 2026\"\r\n"
-                    ",Type,Date,Num,Amount,Balance\r\nCustomer Deposits\r\n"
+    head = 'Worked Example Studio\r\nTransaction Detail by Account\r\n"April 1 through April 30, 2026"\r\n'
+    path.write_text(head + ",Type,Date,Num,Amount,Balance\r\nCustomer Deposits\r\n"
                     ",General Journal,04/10/2026,SP000000009,-30.00,-30.00\r\nTotal Customer Deposits,,,,-30.00,-30.00\r\n"
                     "TOTAL,,,,-30.00,\r\n")
+    d = studio.diagnose("cash", APRIL_END, QBFigures(detail=path))
+    assert (d.opening.amount, d.opening.line, d.opening.posted) == (0, None, 5000)
+    assert d.cause("before_start").amount == 5000 and d.cause("unexplained").amount == 0
+    assert "QuickBooks' opening balance none, so 0.00" in d.cause("before_start").items[0].detail
+    path.write_text(head + ",Type,Date,Num,Amount\r\nCustomer Deposits\r\n"
+                    ",General Journal,04/10/2026,SP000000009,-30.00\r\nTotal Customer Deposits,,,,-30.00\r\n"
+                    "TOTAL,,,,-30.00\r\n")
     with pytest.raises(QBFileError) as caught:
         studio.diagnose("cash", APRIL_END, QBFigures(detail=path))
-    assert str(caught.value) == (f"{path}: the export starts on 2026-04-01 with no opening balance, but the studio "
-                                 "posted 50.00 to the account before then: run it with Dates: All")
+    assert str(caught.value) == (f"{path}:3: this export starts on 2026-04-01 and has no Balance column, so it cannot "
+                                 "show opening balances: run it with Dates: All (or with the Balance column)")
 
 
 def test_an_export_of_the_wrong_company_or_without_the_account_is_refused(studio):

@@ -62,6 +62,7 @@ class DetailReport:
     total: int | None = None  # the closing TOTAL row, debits - credits; None when not read (``only``)
     opening_lines: Mapping[str, int] = field(default_factory=dict)  # account -> the line its opening is on
     by_account_column: bool = False  # a Transaction List: rows placed by their Account column
+    balance_column: bool = True  # a report without one cannot print opening balances
 
     @property
     def balanced(self) -> bool:
@@ -336,7 +337,7 @@ def _read_detail(path: Path, only: Collection[str] | None = None) -> DetailRepor
     except csv.Error as error:
         raise records.fail(f"not readable as CSV ({error})", end + 1) from None
     return DetailReport(path, tuple(rows), opening, tuple(accounts), period or row_period, total, opening_lines,
-                        by_column)
+                        by_column, "balance" in columns)
 
 
 def _balance(records: Records, text: str, line: int) -> int:
