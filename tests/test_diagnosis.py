@@ -357,10 +357,9 @@ def test_the_cli_says_which_opening_it_used_and_refuses_a_bad_export_in_one_line
 
 import tempfile  # noqa: E402
 
-from hypothesis import HealthCheck, assume, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-from recon_tui.store.importer import ImportFailed  # noqa: E402
-from test_ledger_properties import DAYS, START, studios, write as write_studio  # noqa: E402
+from test_ledger_properties import DAYS, START, imported, studios  # noqa: E402
 
 
 @settings(max_examples=int(__import__("os").environ.get("EXAMPLES", 30)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -371,14 +370,7 @@ def test_the_causes_always_add_up_to_the_difference(studio, method, data):
     config = load_config(FIXTURES / "property.yaml")
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        (folder / "csv").mkdir()
-        write_studio(studio, folder / "csv")
-        db = open_store(folder / "studio.db", create=True)
-        try:
-            import_dir(db, folder / "csv", config)
-        except ImportFailed:
-            assume(False)
-        db.conn.close()
+        imported(studio, folder, config).conn.close()
         service = ReconService(config, folder / "studio.db", START + timedelta(days=DAYS + 5), user="t", clock=lambda: NOW)
         cuts = sorted(data.draw(st.lists(st.integers(0, DAYS), max_size=3, unique=True)))
         files = [b.file for b in (service.post(method, START + timedelta(days=c)) for c in cuts) if b is not None]

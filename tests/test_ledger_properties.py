@@ -100,6 +100,20 @@ def write(s: oracle.Studio, folder: Path) -> None:
         [[x["adjustment_id"], x["customer_id"], x["adjusted_on"], cents(x["amount"])] for x in s.adjustments])
 
 
+def imported(s: oracle.Studio, folder: Path, config):
+    """The studio written as CSV under ``folder`` and imported into ``folder/studio.db`` (open);
+    a studio the importer refuses is no example (hypothesis ``assume``)."""
+    (folder / "csv").mkdir()
+    write(s, folder / "csv")
+    store = open_store(folder / "studio.db", create=True)
+    try:
+        import_dir(store, folder / "csv", config)
+    except ImportFailed:
+        store.conn.close()
+        assume(False)
+    return store
+
+
 def periods():
     return st.tuples(st.integers(-2, DAYS + 2), st.integers(-2, DAYS + 2)).filter(lambda t: t[0] < t[1]).map(
         lambda t: Period(START + timedelta(days=t[0]), START + timedelta(days=t[1])))

@@ -322,9 +322,9 @@ def test_the_temporary_name_is_unique_to_the_process_and_the_call(db, tmp_path):
 
 # -- what post records and writes is what the Python rules give (the accrual journal comes from SQL) --
 
-from hypothesis import HealthCheck, assume, given, settings, strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
-from test_ledger_properties import DAYS, START, studios, write as write_studio  # noqa: E402
+from test_ledger_properties import DAYS, START, imported, studios  # noqa: E402
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -336,19 +336,12 @@ def test_posting_records_and_writes_exactly_the_rules_journal(studio, method, cu
 
     from recon_tui.ledger.entries import split_key
     from recon_tui.quickbooks.iif import Posted, account_types, write_iif
-    from recon_tui.store.importer import ImportFailed
 
     config = load_config(FIXTURES / "property.yaml")
     gl = config.gl_accounts
     with tempfile.TemporaryDirectory() as folder:
         folder = Path(folder)
-        (folder / "csv").mkdir()
-        write_studio(studio, folder / "csv")
-        store = open_store(folder / "studio.db", create=True)
-        try:
-            import_dir(store, folder / "csv", config)
-        except ImportFailed:
-            assume(False)
+        store = imported(studio, folder, config)
         done: set[str] = set()
         seq = 0
         for cut in sorted(cuts):

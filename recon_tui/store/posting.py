@@ -384,6 +384,14 @@ def _begin(db, what: str) -> None:
         conn.execute(f"PRAGMA busy_timeout = {wait}")
 
 
+def _abandon(conn: sqlite3.Connection, file: BatchFile | None) -> None:
+    """Nothing of a failed post or re-export stays: the transaction rolled back, its file removed."""
+    if conn.in_transaction:
+        conn.rollback()
+    if file is not None:
+        file.discard()
+
+
 def _taken(db, number: int) -> PostingError:
     row = db.execute("SELECT entries, through, posted_by, posted_at FROM posting_batches WHERE number = ?",
                      (number,)).fetchone()
@@ -440,10 +448,7 @@ def post(db: sqlite_utils.Database, config: Config, method: str, through: date, 
     except BaseException:
         if chunks is not None:
             chunks.close()
-        if conn.in_transaction:
-            conn.rollback()
-        if file is not None:
-            file.discard()
+        _abandon(conn, file)
         raise
     file.put_in_place(f"batch {number}")
     return Batch(number, method, through.isoformat(), stamp, user, count, str(path), 1)
@@ -498,10 +503,7 @@ def reexport(db: sqlite_utils.Database, config: Config, number: int, directory: 
         conn.execute("INSERT INTO batch_exports VALUES (?, ?, ?, ?, ?)", (number, export, _stamp(now), user, str(path)))
         _record(conn, f"export {export} of batch {number}")
     except BaseException:
-        if conn.in_transaction:
-            conn.rollback()
-        if file is not None:
-            file.discard()
+        _abandon(conn, file)
         raise
     file.put_in_place(f"export {export} of batch {number}")
     return path, export
