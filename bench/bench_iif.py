@@ -20,8 +20,9 @@ from tabulate import tabulate
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from recon_tui.ledger.entries import Entry, Line  # noqa: E402
-from recon_tui.quickbooks.iif import Posted, read_iif, write_iif  # noqa: E402
+from recon_tui.model import Entry, Line, Posted  # noqa: E402
+from recon_tui.quickbooks.iif_reader import read_iif  # noqa: E402
+from recon_tui.quickbooks.iif_writer import write_iif  # noqa: E402
 
 ACCOUNTS = {"Accounts Receivable": "AR", "Customer Deposits": "OCLIAB", "Income:Session Fees": "INC",
             "Income:Print Sales": "INC", "Sales Tax Payable": "OCLIAB", "Undeposited Funds": "OCASSET"}

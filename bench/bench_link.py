@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from qb_sim import QuickBooks  # noqa: E402
 
 from recon_tui.config import load_config  # noqa: E402
-from recon_tui.link import QBFigures  # noqa: E402
-from recon_tui.quickbooks.iif import Posted, account_types, write_iif  # noqa: E402
-from recon_tui.quickbooks.reports import read_detail  # noqa: E402
-from recon_tui.service import ReconService  # noqa: E402
-from recon_tui.store import journal, open_store, posting  # noqa: E402
+from recon_tui.model import Posted  # noqa: E402
+from recon_tui.quickbooks.detail import read_detail  # noqa: E402
+from recon_tui.quickbooks.iif_writer import account_types, write_iif  # noqa: E402
+from recon_tui.service import QBFigures, ReconService, journal, posting  # noqa: E402
+from recon_tui.store import open_store  # noqa: E402
 
 THROUGH = date(2026, 11, 1)
 AS_OF = date(2026, 10, 31)
@@ -79,7 +79,7 @@ def main() -> None:
         db.conn.close()
 
         # each run posts a fresh copy (copied and migrated outside the timing); the last one is kept.
-        # post's own journal, in SQL, is computed beside the writing of the file (store/posting.py)
+        # post's own journal, in SQL, is computed beside the writing of the file (store/posted.py)
         times = []
         for run in range(args.runs):
             if run:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-METHODS = ("accrual", "cash")
+from recon_tui.model import ACCRUAL, METHODS
 ENV_VAR = "RECON_TUI_CONFIG"
 
 _GL_KEYS = (
@@ -172,7 +172,7 @@ class _Reader:
         studio = self.mapping(top["studio"][1], "studio", ("name",), required=("name",))
         name = self.text(studio["name"][1], "studio.name")
 
-        method = "accrual"
+        method = ACCRUAL.name  # the default
         if "accounting_method" in top:
             node = top["accounting_method"][1]
             method = self.text(node, "accounting_method")

@@ -21,8 +21,10 @@ from recon_tui.money import format_cents
 DEMO_END = date(2026, 10, 31)
 REQUIRED_CATEGORIES = ("sessions", "prints", "frames", "albums", "digital", "discounts")
 TAX_BASIS_POINTS = 825  # 8.25 % sales tax on goods (not on session fees)
-BANK_METHODS = ("credit_card", "cash", "check", "eft", "other")
-_BANK_CUM = (52, 72, 86, 97, 100)  # credit cards most, then cash, check, eft, rarely other
+#: the bank methods (model.BANK_METHODS) in the order they are drawn, with their cumulative weights:
+#: credit cards most, then cash, check, eft, rarely other (the order keeps the generated data the same)
+_BANK_DRAWS = ("credit_card", "cash", "check", "eft", "other")
+_BANK_CUM = (52, 72, 86, 97, 100)
 _CARDS = ("Visa", "Visa", "Mastercard", "Amex", "Discover")
 _MONTH_VOLUME = (55, 60, 85, 95, 105, 100, 90, 150, 160, 110, 150, 140)  # school Aug-Sep, holidays
 
@@ -141,7 +143,7 @@ class _Gen:
         return seq[int(self.rand() * len(seq))]
 
     def bank(self) -> tuple[str, str | None]:
-        method = BANK_METHODS[bisect_right(_BANK_CUM, self.rand() * _BANK_CUM[-1])]
+        method = _BANK_DRAWS[bisect_right(_BANK_CUM, self.rand() * _BANK_CUM[-1])]
         if method == "check":
             return method, f"Check #{self.randint(1001, 9899)}"
         if method == "credit_card":
@@ -179,7 +181,7 @@ class _Gen:
             self.grant(cust, day, isc)
             rec.append((oid, day, "in_store_credit", -isc, f"{why.capitalize()}: to store credit"))
         if bank > 0:
-            last = [p for p in rec if p[2] in BANK_METHODS][-1]
+            last = [p for p in rec if p[2] in _BANK_DRAWS][-1]
             rec.append((oid, day, last[2], -bank, f"Refund: {why}"))
 
     def adjust(self, cust: int, day: int, amount: int, reason: str) -> None:

@@ -1,6 +1,7 @@
 """Printing a reconciliation: text laid out like the reconciliation page, markdown, csv, json.
 
-The JSON shape of ``report`` is a contract (DOMAIN §12); keep it stable.
+The JSON shape of ``report`` is a contract (DOMAIN §12), kept by ``ledger/record.py`` (finalized
+records store it); keep it stable.
 """
 
 from __future__ import annotations
@@ -11,31 +12,15 @@ import json
 
 from tabulate import tabulate
 
-from recon_tui.ledger import Reconciliation
-from recon_tui.ledger.summary import BALANCE_LINES, PAYMENT_LABELS
-from recon_tui.ledger.reports import AgingReport, DepositReconciliation
-from recon_tui.money import format_cents, format_grouped
+from recon_tui.ledger.aging import AgingReport
+from recon_tui.ledger.deposits import DepositReconciliation
+from recon_tui.ledger.record import report_json
+from recon_tui.ledger.summary import BALANCE_LINES
+from recon_tui.ledger.tie_out import Reconciliation
+from recon_tui.model import ACCRUAL, PAYMENT_LABELS
+from recon_tui.money import format_cents, format_grouped, parse_cents
 
 FORMATS = ("text", "markdown", "csv", "json")
-
-
-def report_json(rec: Reconciliation) -> dict:
-    s, m = rec.summary, format_cents
-    return {
-        "method": rec.method,
-        "previous_date": s.period.previous.isoformat(),
-        "current_date": s.period.current.isoformat(),
-        "income": [{"account": line.label, "amount": m(line.amount)} for line in s.income],
-        "income_total": m(s.income_total),
-        "expenses": {**{line.key: m(line.amount) for line in s.expenses}, "total": m(s.expense_total)},
-        "payments": {**{line.key: m(line.amount) for line in s.payments}, "subtotal": m(s.payments_subtotal),
-                     "in_store_credit": m(s.in_store_credit_payments)},
-        "balance_sheet": {line.key: {"change": m(line.change), "current": m(line.current)}
-                          for line in s.balance_sheet},
-        "ar_aging_total": m(rec.aging.total),
-        "deposit_reconciliation": {"deposits": m(rec.deposits.deposits), "outstanding": m(rec.deposits.outstanding)},
-        "tie_out": {"gl_account": rec.tie_out.gl_account, "studio_figure": m(rec.tie_out.studio_figure)},
-    }
 
 
 def _sections(rec: Reconciliation, money) -> list[tuple[str, list[str], list[list]]]:
@@ -58,7 +43,7 @@ def _sections(rec: Reconciliation, money) -> list[tuple[str, list[str], list[lis
     deposits = [["Deposits held", money(rec.deposits.deposits)],
                 ["Balance outstanding", money(rec.deposits.outstanding)]]
     t = rec.tie_out
-    if t.method == "accrual":
+    if t.method == ACCRUAL.name:
         tie = [["A/R Aging total", money(t.aging_total)],
                ["less Deposit Reconciliation outstanding", money(-t.outstanding_total)],
                ["Studio figure (= Accounts Receivable)", money(t.studio_figure)]]
@@ -230,8 +215,6 @@ def _csv(rows: list[list[str]]) -> str:
 
 def record_text(record, studio: str) -> str:
     """The printed report of a finalized record, drawn from its stored figures (never recomputed)."""
-    from recon_tui.money import parse_cents
-
     f = record.figures
     money = lambda text: format_grouped(parse_cents(text))  # noqa: E731 - stored figures are §2 text
     out = [f"{studio}: reconciliation #{record.number} ({record.method} method)",
@@ -318,8 +301,6 @@ def render_history(records, drifts: dict[int, object], fmt: str, studio: str) ->
 
 def diagnosis_table(stored: dict) -> str:
     """A stored diagnosis (its JSON) as the printed report shows it: the causes and their amounts."""
-    from recon_tui.money import parse_cents
-
     rows = [[c["title"], str(len(c["items"])) if c["cause"] != "unexplained" else "",
              format_grouped(parse_cents(c["amount"]))] for c in stored["causes"]]
     rows.append(["Difference", "", format_grouped(parse_cents(stored["difference"]))])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from recon_tui.quickbooks.iif import read_iif
+from recon_tui.quickbooks.iif_reader import read_iif
 
 
 @dataclass

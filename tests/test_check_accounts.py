@@ -13,7 +13,7 @@ import pytest
 from recon_tui.cli import main
 from recon_tui.config import load_config
 from recon_tui.quickbooks.chart import AccountCheck, check_accounts_file, check_chart
-from recon_tui.quickbooks.iif import NOT_IIF, IIFError, read_iif
+from recon_tui.quickbooks.iif_reader import NOT_IIF, IIFError, read_iif
 from recon_tui.store import open_store
 from recon_tui.store.importer import import_dir
 

@@ -16,7 +16,7 @@ import pytest
 from qb_sim import QuickBooks
 from recon_tui.cli import main
 from recon_tui.config import load_config
-from recon_tui.link import QBFigures, QBFileError
+from recon_tui.service import QBFigures, QBFileError
 from recon_tui.service import ReconService
 from recon_tui.store import open_store
 from recon_tui.store.importer import import_dir
@@ -467,8 +467,8 @@ def test_a_broken_export_or_database_stops_the_diagnosis_with_its_error(studio, 
     """The posted side runs in a second thread: its errors and the reader's both reach the caller."""
     import sqlite3
 
-    from recon_tui.quickbooks.reports import QBReportError
-    from recon_tui.store import posting
+    from recon_tui.quickbooks.report_csv import QBReportError
+    from recon_tui.store import posted_amounts as posting
 
     batch = studio.post("accrual", APRIL_END)
     qb = QuickBooks()

@@ -10,9 +10,10 @@ import pytest
 
 from recon_tui.cli import main
 from recon_tui.config import load_config
-from recon_tui.ledger import Period, reconcile
-from recon_tui.ledger.finalize import (FinalizeError, FinalizeRequest, finalize, first_previous_date, history,
+from recon_tui.model import Period
+from recon_tui.service.closing import (FinalizeError, FinalizeRequest, finalize, first_previous_date, history,
                                        recheck, reopen)
+from recon_tui.service.figures import reconcile
 from recon_tui.reporting import report_json
 from recon_tui.store import open_store
 from recon_tui.store.importer import import_dir
@@ -240,7 +241,7 @@ def test_cli_finalize_history_show_and_reopen(tmp_path, capsys):
 
 
 def test_the_stored_summary_is_the_finalized_one(db, config):
-    from recon_tui.ledger.finalize import stored_summary
+    from recon_tui.ledger.record import stored_summary
 
     record = close(db, config)
     live = reconcile(db, config, APRIL, "accrual").summary

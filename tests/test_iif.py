@@ -13,9 +13,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from recon_tui.config import load_config
-from recon_tui.ledger.entries import Entry, Line
-from recon_tui.quickbooks.iif import (ACCOUNT_TYPES, NOT_IIF, IIFError, Posted, account_types, as_written, clean,
-                                      customer_name, iif_text, read_iif, write_iif)
+from recon_tui.model import Entry, Line, Posted
+from recon_tui.quickbooks.iif_reader import NOT_IIF, IIFError, read_iif
+from recon_tui.quickbooks.iif_writer import (ACCOUNT_TYPES, account_types, as_written, clean, customer_name, iif_text,
+                                             write_iif)
 
 CONFIG = Path(__file__).resolve().parent.parent / "config" / "recon.yaml"
 AR, DEPOSITS, SESSIONS, PRINTS, TAX, UNDEPOSITED = ("Accounts Receivable", "Customer Deposits", "Income:Session Fees",

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import oracle
-from recon_tui.ledger.entries import Entry, Line, make_lines
-from recon_tui.ledger.journal import OrderFacts, Payment, Rules, allocate, round_half_even
+from recon_tui.ledger.journal import Rules, allocate, balances, make_lines, round_half_even
+from recon_tui.model import Entry, Line, OrderFacts, Payment
+from recon_tui.service.journal import entries
 from recon_tui.store.importer import ImportFailed
-from recon_tui.store.journal import balances, entries
 from test_ledger_properties import DAYS, START, loaded, studios
 
 GL = {"ar": "Accounts Receivable", "deposits": "Customer Deposits", "funds": "Undeposited Funds",
@@ -181,7 +181,7 @@ def test_the_accrual_journal_in_sql_is_the_rules_journal_in_posting_order(studio
     happen, then adjustments), and two ranges of dates give the two parts of it."""
     import json
 
-    from recon_tui.ledger.entries import split_key
+    from recon_tui.model import split_key
     from recon_tui.store.journal import POSTING_ORDER, AccrualSQL
 
     try:

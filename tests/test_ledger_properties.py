@@ -14,8 +14,8 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 import oracle
 from recon_tui.config import load_config
-from recon_tui.ledger import Period, reconcile
-from recon_tui.ledger.summary import balance_sheet_at, summarize
+from recon_tui.model import Period
+from recon_tui.service.figures import balance_sheet_at, reconcile, summarize
 from recon_tui.store import open_store
 from recon_tui.store.drilldown import drilldown
 from recon_tui.store import derived, queries

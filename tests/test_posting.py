@@ -16,11 +16,11 @@ import pytest
 
 from recon_tui.cli import main
 from recon_tui.config import load_config
-from recon_tui.quickbooks.iif import read_iif
+from recon_tui.quickbooks.iif_reader import read_iif
 from recon_tui.store import open_store
-from recon_tui.store import batch_files, journal, posting
+from recon_tui.service import batch_files, journal, posting
+from recon_tui.service.posting import PostingError, batch_entries, batches, post, reexport
 from recon_tui.store.importer import import_dir
-from recon_tui.store.posting import PostingError, batch_entries, batches, post, reexport
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CONFIG = FIXTURES / "worked_example.yaml"
@@ -305,10 +305,10 @@ def test_two_posts_at_once_make_one_batch_and_the_other_says_so(db, config, tmp_
 def test_the_temporary_name_is_unique_to_the_process_and_the_call(db, tmp_path):
     import sys
 
-    from recon_tui.store.batch_files import temp_path
+    from recon_tui.service.batch_files import temp_path
 
     code = ("import sys; from pathlib import Path; from recon_tui.store import open_store; "
-            "from recon_tui.store.batch_files import temp_path; "
+            "from recon_tui.service.batch_files import temp_path; "
             "print(temp_path(open_store(sys.argv[1]), Path(sys.argv[2]) / 'studio-batch-0001.iif').name)")
     names = [subprocess.run([sys.executable, "-c", code, str(tmp_path / "studio.db"), str(tmp_path)],
                             capture_output=True, text=True, check=True).stdout.strip() for _ in range(2)]
@@ -334,8 +334,8 @@ def test_posting_records_and_writes_exactly_the_rules_journal(studio, method, cu
     import tempfile
     from datetime import timedelta
 
-    from recon_tui.ledger.entries import split_key
-    from recon_tui.quickbooks.iif import Posted, account_types, write_iif
+    from recon_tui.model import Posted, split_key
+    from recon_tui.quickbooks.iif_writer import account_types, write_iif
 
     config = load_config(FIXTURES / "property.yaml")
     gl = config.gl_accounts

@@ -1,4 +1,4 @@
-"""Reading QuickBooks Desktop's Trial Balance and transaction detail exports (recon_tui.quickbooks.reports)."""
+"""Reading QuickBooks Desktop's Trial Balance and transaction detail exports (recon_tui.quickbooks)."""
 
 from __future__ import annotations
 
@@ -11,18 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from recon_tui.quickbooks.reports import (
-    DetailReport,
-    DetailRow,
-    QBAccountNotFound,
-    QBReportError,
-    TrialBalanceRow,
-    parse_amount,
-    parse_date,
-    parse_period,
-    read_detail,
-    read_trial_balance,
-)
+from recon_tui.quickbooks.detail import DetailReport, DetailRow, read_detail
+from recon_tui.quickbooks.periods import parse_period
+from recon_tui.quickbooks.report_csv import QBAccountNotFound, QBReportError, parse_amount, parse_date
+from recon_tui.quickbooks.trial_balance import TrialBalanceRow, read_trial_balance
 
 FIXTURES = Path(__file__).parent / "fixtures" / "quickbooks"
 AMOUNT_FORMS = "QuickBooks writes e.g. 1,234.56, -1,234.56, (1,234.56) or 1,234.56-"

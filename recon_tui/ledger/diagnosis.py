@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from operator import attrgetter
 
 from recon_tui.gc_pause import gc_paused
-from recon_tui.ledger.entries import describe_key, split_key
+from recon_tui.model import describe_key, split_key
 from recon_tui.money import format_cents
 
 CAUSES = (

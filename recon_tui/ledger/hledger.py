@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from typing import TextIO
 
-from recon_tui.ledger.entries import Entry, describe_key
+from recon_tui.model import Entry, describe_key
 from recon_tui.money import format_cents
 
 _SPACES = re.compile(r"\s{2,}|\t")

@@ -1,7 +1,8 @@
 """The posting rules of DOMAIN §8: every event's balanced journal entry, for both methods.
 
 The rules work on one order at a time (``OrderFacts``: its lines per income account, tax, dates and
-payments) and on credit adjustments; ``store/journal.py`` streams these from the database.
+payments) and on credit adjustments; ``store/journal.py`` streams these from the database and
+``journal_entries`` turns them into the studio's journal.
 
 Order of events inside one order: payments dated before the completion date, then the completion,
 then the payments dated on or after it; a void on ``v`` comes before the payments dated ``v``
@@ -14,43 +15,34 @@ its sales tax; when the money applied to a completed order moves from ``a`` to `
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
-from typing import NamedTuple
 
 from recon_tui.config import Config
-from recon_tui.ledger.entries import Entry, make_lines
+from recon_tui.model import BANK_METHODS, Adjustment, Entry, Line, Method, OrderFacts, Payment
 
-BANK_METHODS = frozenset(("cash", "check", "eft", "credit_card", "other"))
+__all__ = ["Rules", "allocate", "balances", "journal_entries", "make_lines", "round_half_even"]
 
-
-class Payment(NamedTuple):
-    payment_id: str
-    on: date
-    method: str
-    amount: int
+_BANK = frozenset(BANK_METHODS)
 
 
-class OrderFacts(NamedTuple):
-    order_id: str
-    customer: str  # the customer's name
-    completed_on: date | None
-    voided_on: date | None
-    sales_tax: int
-    #: (income account, amount) per account, netted, in config order (zero accounts may be left out)
-    income: tuple[tuple[str, int], ...]
-    #: sorted by (on, payment_id)
-    payments: tuple[Payment, ...]
+def make_lines(pairs, receivable: str) -> tuple[Line, ...]:
+    """Net ``(account, amount)`` pairs per account, drop zero lines, put ``receivable`` first.
 
-    @property
-    def total(self) -> int:
-        return sum(amount for _, amount in self.income) + self.sales_tax
-
-
-class Adjustment(NamedTuple):
-    adjustment_id: str
-    customer: str
-    on: date
-    amount: int
+    The other accounts keep the order in which they first appear in ``pairs``.
+    """
+    accounts = [account for account, _ in pairs]
+    if len(set(accounts)) == len(accounts):  # the usual case: nothing to net
+        lines = [Line(account, amount) for account, amount in pairs if amount]
+        if lines and lines[0].account != receivable and any(line.account == receivable for line in lines):
+            lines.sort(key=lambda line: line.account != receivable)
+        return tuple(lines)
+    net: dict[str, int] = {}
+    for account, amount in pairs:
+        net[account] = net.get(account, 0) + amount
+    lines = [Line(account, amount) for account, amount in net.items() if amount]
+    lines.sort(key=lambda line: line.account != receivable)  # stable: A/R first, the rest as they came
+    return tuple(lines)
 
 
 def round_half_even(numerator: int, denominator: int) -> int:
@@ -79,9 +71,8 @@ class Rules:
     """The posting rules for one method and one config's accounts."""
 
     def __init__(self, config: Config, method: str) -> None:
-        if method not in ("accrual", "cash"):
-            raise ValueError(f"unknown method {method!r}")
-        self.method = method
+        self.method = Method.of(method).name
+        self._accrues = Method.of(method).accrues
         gl = config.gl_accounts
         self.ar, self.deposits, self.funds = gl.accounts_receivable, gl.customer_deposits, gl.undeposited_funds
         self.credit, self.tax, self.bad_debt = gl.in_store_credit, gl.sales_tax, gl.bad_debt
@@ -91,7 +82,7 @@ class Rules:
 
     def order_entries(self, o: OrderFacts) -> list[Entry]:
         """Every entry of the order's events, in the order they happen (any date)."""
-        return self._accrual(o) if self.method == "accrual" else self._cash(o)
+        return self._accrual(o) if self._accrues else self._cash(o)
 
     def _entry(self, key: str, on: date, customer: str, pairs) -> Entry | None:
         lines = make_lines(pairs, self.ar)
@@ -108,7 +99,7 @@ class Rules:
         return events
 
     def _money_side(self, p: Payment) -> str:
-        return self.funds if p.method in BANK_METHODS else self.credit
+        return self.funds if p.method in _BANK else self.credit
 
     def _accrual(self, o: OrderFacts) -> list[Entry]:
         out: list[Entry] = []
@@ -191,3 +182,29 @@ class Rules:
         return self._entry(f"adjustment:{a.adjustment_id}", a.on, a.customer,
                            [(self.credit_expense, a.amount), (self.credit, -a.amount)])
 
+
+
+# -- the journal ---------------------------------------------------------------------------------
+
+def journal_entries(rules: Rules, orders: Iterable[OrderFacts], adjustments: Iterable[Adjustment],
+                    through: date | None = None) -> Iterator[Entry]:
+    """Every event's entry dated on or before ``through`` (all when None): the orders' events in the
+    order the orders come, then the adjustments'."""
+    for facts in orders:
+        for entry in rules.order_entries(facts):
+            if through is None or entry.on <= through:
+                yield entry
+    for adjustment in adjustments:
+        entry = rules.adjustment_entry(adjustment)
+        if entry is not None and (through is None or entry.on <= through):
+            yield entry
+
+
+def balances(all_entries, through: date) -> dict[str, int]:
+    """Each account's balance (debit-positive) over the entries dated on or before ``through``."""
+    out: dict[str, int] = {}
+    for entry in all_entries:
+        if entry.on <= through:
+            for line in entry.lines:
+                out[line.account] = out.get(line.account, 0) + line.amount
+    return out

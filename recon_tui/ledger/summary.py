@@ -1,25 +1,16 @@
 """The reconciliation summary for a period (DOMAIN §5): four tables and the balance identity.
 
 Everything here is a frozen record that screens and printers only read. The figures are
-assembled from the store's aggregates by pure functions; the identity is checked on every
-summary, and a failure raises (it is a bug, never a warning).
+assembled from the store's aggregates (handed in by the service) by pure functions; the identity
+is checked on every summary, and a failure raises (it is a bug, never a warning).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up time
-    import sqlite_utils
-
 from recon_tui.config import Config
-from recon_tui.ledger.period import Period
-from recon_tui.store import queries
-
-BANK_METHODS = ("cash", "check", "eft", "credit_card", "other")
-PAYMENT_LABELS = {"cash": "Cash", "check": "Check", "eft": "EFT", "credit_card": "Credit Cards", "other": "Other"}
+from recon_tui.model import BANK_METHODS, PAYMENT_LABELS, OrderTotals, PaymentTotals, Period
 
 
 class BalanceIdentityError(AssertionError):
@@ -123,10 +114,10 @@ class Summary:
                 f"{self.line('undeposited_funds').change} for {self.period}")
 
 
-def balance_sheet_at(db: sqlite_utils.Database, d: str) -> BalanceSheetAt:
-    """DOMAIN §5's balance sheet at one date, from whole-history aggregates."""
-    pays = queries.payment_totals(db, None, d)
-    orders = queries.order_totals(db, d)
+def balance_sheet_at(payments: PaymentTotals, orders: OrderTotals, credit_adjustments: int) -> BalanceSheetAt:
+    """DOMAIN §5's balance sheet at one date, from whole-history aggregates up to it: the payments by
+    method, the orders' status totals and the credit adjustments' total."""
+    pays = payments
     all_paid = sum(pays.net(m) for m in set(pays.positive) | set(pays.negative))
     paid_on_completed = all_paid - orders.deposits  # every payment belongs to an order existing at d
     return BalanceSheetAt(
@@ -134,7 +125,7 @@ def balance_sheet_at(db: sqlite_utils.Database, d: str) -> BalanceSheetAt:
         accounts_receivable=orders.completed_total - paid_on_completed,
         orders_wip=orders.wip_subtotal,
         orders_built=orders.built_subtotal,
-        in_store_credit=queries.credit_adjustment_total(db, None, d) - pays.net("in_store_credit"),
+        in_store_credit=credit_adjustments - pays.net("in_store_credit"),
         deposits=orders.deposits,
         sales_tax=orders.completed_tax,
     )
@@ -152,24 +143,24 @@ def income_by_account(config: Config, category_changes: list[tuple[str, int]]) -
     return tuple(Line(account, account, cents) for account, cents in amounts.items() if cents != 0)
 
 
-def summarize(db: sqlite_utils.Database, config: Config, period: Period) -> Summary:
-    p, c = period.previous.isoformat(), period.current.isoformat()
-    at_p, at_c = balance_sheet_at(db, p), balance_sheet_at(db, c)
-    in_period = queries.payment_totals(db, p, c)
+def summarize(config: Config, period: Period, at_previous: BalanceSheetAt, at_current: BalanceSheetAt,
+              in_period: PaymentTotals, credit_adjustments: int, category_changes: list[tuple[str, int]]) -> Summary:
+    """The §5 summary of ``period``: the balance sheet at both dates, the payments and credit
+    adjustments dated in the period and each category's recognized income change."""
     payments = tuple(Line(m, PAYMENT_LABELS[m], in_period.positive.get(m, 0)) for m in BANK_METHODS)
     payments += (Line("refunds", "Refunds", sum(in_period.negative.get(m, 0) for m in BANK_METHODS)),)
     expenses = (
         Line("bad_debt", "Bad Debt", in_period.net("bad_debt")),
-        Line("in_store_credit", "In-Store Credit", queries.credit_adjustment_total(db, p, c)),
+        Line("in_store_credit", "In-Store Credit", credit_adjustments),
     )
     summary = Summary(
         period=period,
-        income=income_by_account(config, queries.income_changes(db, p, c)),
+        income=income_by_account(config, category_changes),
         expenses=expenses,
         payments=payments,
         in_store_credit_payments=in_period.net("in_store_credit"),
         balance_sheet=tuple(
-            BalanceLine(key, label, side, getattr(at_p, key), getattr(at_c, key))
+            BalanceLine(key, label, side, getattr(at_previous, key), getattr(at_current, key))
             for key, label, side in BALANCE_LINES),
     )
     summary.check_identity()

@@ -9,7 +9,7 @@ IIF Files, Chart of Accounts ticked) and this checks every configured account ag
 - with a type that fits its use: accounts receivable AR; undeposited funds OCASSET; customer
   deposits, in-store credit and sales tax OCLIAB; income accounts and unallocated income INC; bad
   debt and in-store credit expense EXP or EXEXP (Expense or Other Expense);
-- spelt in plain ASCII without ``;``: the writer refuses any other account name (iif.py).
+- spelt in plain ASCII without ``;``: the writer refuses any other account name (iif_writer.py).
 
 Names are compared ignoring case, as QuickBooks does (it keeps one account per name whatever the
 case, and the report readers match names the same way): a config name that differs from
@@ -28,7 +28,8 @@ import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
-from recon_tui.quickbooks.iif import IIFFile, iif_text, read_iif
+from recon_tui.quickbooks.iif_reader import IIFFile, read_iif
+from recon_tui.quickbooks.iif_writer import iif_text
 
 #: GLAccounts field -> the ACCNTTYPEs that fit it (the first is what posting declares).
 FITTING: dict[str, tuple[str, ...]] = {

@@ -1,5 +1,5 @@
 """QuickBooks Desktop's transaction detail saved as CSV: Transaction Detail by Account, the General
-Ledger and the Transaction List by Date, every row debit-positive (see ``reports.py``)."""
+Ledger and the Transaction List by Date, every row debit-positive (see ``quickbooks/__init__.py``)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
 """What every QuickBooks Desktop report saved as CSV has in common, and how it is read.
 
-The layout (see ``reports.py`` for where each fact comes from): title rows before the column
-header, which is *found* by its names; spacer columns; account labels in the columns before the
-first named one (one column a level, or indented), ``1200 · Name`` numbered labels, ``Parent:Child``
-names or sections nested under their parent and closed by ``Total ...`` rows; a closing ``TOTAL``
-row; amounts ``1,234.56`` with ``-``, ``( )`` or a trailing ``-`` for negatives; UTF-8 (BOM or
-not), UTF-16 or Windows-1252. Every error is a :class:`QBReportError` ``FILE:LINE: what``.
+The layout (``quickbooks/__init__.py`` says where each fact comes from): title rows before the
+column header, which is *found* by its names; spacer columns; account labels in the columns before
+the first named one (one column a level, or indented), ``1200 · Name`` numbered labels,
+``Parent:Child`` names or sections nested under their parent and closed by ``Total ...`` rows; a
+closing ``TOTAL`` row; amounts ``1,234.56`` with ``-``, ``( )`` or a trailing ``-`` for negatives;
+UTF-8 (BOM or not), UTF-16 or Windows-1252. Every error is a :class:`QBReportError` ``FILE:LINE: what``.
 """
 
 from __future__ import annotations

@@ -17,10 +17,8 @@ if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up
     import sqlite_utils
 
 from recon_tui.config import Config
-from recon_tui.ledger.period import Period
+from recon_tui.model import BANK_METHODS, Period
 from recon_tui.store.queries import BANK, changed_orders_sql, paid_sql
-
-BANK_METHODS = ("cash", "check", "eft", "credit_card", "other")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ All-or-nothing: rows are validated and written inside one transaction while the 
 past (so a million payment rows never sit in memory at once); if any problem was found the
 transaction is rolled back and the database is exactly as before. Every problem is collected and
 reported as ``file:line: column: message``.
+
+What each file holds and the rules its rows keep are in its entry of the table of file specs
+(``import_files.FILES``); this module reads, converts, writes and runs the checks across files.
 """
 
 from __future__ import annotations
@@ -24,57 +27,18 @@ if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up
     import sqlite_utils
 
 from recon_tui.config import Config
+from recon_tui.model import PAYMENT_METHODS
 from recon_tui.money import MoneyError, format_cents, parse_cents
 from recon_tui.store import derived
+from recon_tui.store.import_files import FILES, ORDER_LINES, ORDERS, FileSpec, check_bad_debt
 from recon_tui.store.schema import StoreError, db_path, describe_sqlite_error
 
-BANK_METHODS = ("cash", "check", "eft", "credit_card", "other")
-METHODS = BANK_METHODS + ("in_store_credit", "bad_debt")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BATCH = 20_000
 #: Largest amount accepted (999,999,999.99): keeps every value and any realistic SUM() inside
 #: SQLite's 64-bit INTEGER, which would otherwise fail mid-import with an OverflowError.
 _MAX_CENTS = 10**11 - 1
 _MAX_LINE_NO = 999_999_999
-
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: str  # id | text | date | money | line_no | method | category
-    required: bool = True
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    filename: str
-    table: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(c.name for c in self.columns)
-
-
-FILES = (
-    FileSpec("customers.csv", "customers",
-             (Column("customer_id", "id"), Column("name", "text")), ("customer_id",)),
-    FileSpec("orders.csv", "orders",
-             (Column("order_id", "id"), Column("customer_id", "id"), Column("ordered_on", "date"),
-              Column("built_on", "date", False), Column("completed_on", "date", False),
-              Column("voided_on", "date", False), Column("sales_tax", "money")), ("order_id",)),
-    FileSpec("order_lines.csv", "order_lines",
-             (Column("order_id", "id"), Column("line_no", "line_no"), Column("category", "category"),
-              Column("description", "text", False), Column("amount", "money")), ("order_id", "line_no")),
-    FileSpec("payments.csv", "payments",
-             (Column("payment_id", "id"), Column("order_id", "id"), Column("paid_on", "date"),
-              Column("method", "method"), Column("amount", "money"), Column("reference", "text", False)),
-             ("payment_id",)),
-    FileSpec("credit_adjustments.csv", "credit_adjustments",
-             (Column("adjustment_id", "id"), Column("customer_id", "id"), Column("adjusted_on", "date"),
-              Column("amount", "money"), Column("reason", "text", False)), ("adjustment_id",)),
-)
 
 
 @dataclass(frozen=True)
@@ -217,7 +181,7 @@ class _Import:
                     if not row or (len(row) == 1 and not row[0].strip()):
                         continue  # blank line
                     self.problem(spec, reader.line_num, "(row)", f"has {len(row)} fields but the header has {width}")
-                    self.reject(spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
+                    spec.reject(self, spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
                     continue
                 if padded:
                     row.append("")
@@ -295,86 +259,14 @@ class _Import:
 
     @staticmethod
     def to_method(text: str) -> str:
-        if text not in METHODS:
-            raise ValueError(f"unknown payment method {text!r} (expected one of: {', '.join(METHODS)})")
+        if text not in PAYMENT_METHODS:
+            raise ValueError(f"unknown payment method {text!r} (expected one of: {', '.join(PAYMENT_METHODS)})")
         return text
 
     def to_category(self, text: str) -> str:
         if text not in self.categories:
             raise ValueError(f"category {text!r} is not a key of income_categories in {self.config.path}")
         return text
-
-    # -- the per-file checks --------------------------------------------------------------------
-    def check(self, spec: FileSpec, line: int, v: dict) -> bool:
-        """Rules that involve more than one field; True when the row is good."""
-        name = spec.filename
-        if name == "orders.csv":
-            if v["customer_id"] not in self.known_customers():
-                self.problem(spec, line, "customer_id", f"unknown customer {v['customer_id']!r}")
-                return False
-            chain = [(c, v[c]) for c in ("ordered_on", "built_on", "completed_on") if v[c]]
-            for (earlier, a), (later, b) in zip(chain, chain[1:]):
-                if b < a:
-                    self.problem(spec, line, later, f"{later} {b} is before {earlier} {a}")
-                    return False
-            if v["voided_on"]:
-                for col, d in chain:
-                    if d > v["voided_on"]:
-                        self.problem(spec, line, col, f"{col} {d} is after voided_on {v['voided_on']}")
-                        return False
-            if v["sales_tax"] < 0:
-                self.problem(spec, line, "sales_tax", "must not be negative")
-                return False
-            return True
-        if name == "order_lines.csv":
-            if v["order_id"] not in self.known_orders():
-                self.problem(spec, line, "order_id", f"unknown order {v['order_id']!r}")
-                return False
-            return True
-        if name == "payments.csv":
-            return self.check_payment(spec, line, v)
-        if name == "credit_adjustments.csv":
-            if v["customer_id"] not in self.known_customers():
-                self.problem(spec, line, "customer_id", f"unknown customer {v['customer_id']!r}")
-                return False
-            if v["amount"] == 0:
-                self.problem(spec, line, "amount", "must not be 0")
-                return False
-        return True
-
-    def check_payment(self, spec: FileSpec, line: int, v: dict) -> bool:
-        order = self.known_orders().get(v["order_id"])
-        if order is None:
-            self.problem(spec, line, "order_id", f"unknown order {v['order_id']!r}")
-            return False
-        ordered_on, _, completed_on, voided_on = order
-        method, amount, paid_on = v["method"], v["amount"], v["paid_on"]
-        if amount == 0:
-            self.problem(spec, line, "amount", "must not be 0")
-            return False
-        if amount < 0 and method == "bad_debt":
-            self.problem(spec, line, "amount", "a bad_debt write-off must be positive")
-            return False
-        if paid_on < ordered_on:
-            self.problem(spec, line, "paid_on", f"paid_on {paid_on} is before the order's ordered_on {ordered_on}")
-            return False
-        if method == "bad_debt":
-            return self.check_bad_debt(spec, line, "paid_on", v["payment_id"], paid_on, order)
-        return True
-
-    def check_bad_debt(self, spec: FileSpec, line: int, column: str, payment_id: str, paid_on: str,
-                       order: tuple) -> bool:
-        _, _, completed_on, voided_on = order
-        if voided_on:
-            self.problem(spec, line, column, f"bad_debt payment {payment_id} is on an order voided on "
-                         f"{voided_on}; an order with a bad-debt write-off can never be voided")
-            return False
-        if not completed_on or completed_on > paid_on:
-            when = f"completed on {completed_on}" if completed_on else "not completed"
-            self.problem(spec, line, column, f"bad_debt payment {payment_id} dated {paid_on} must be dated "
-                         f"while the order is COMPLETED (the order is {when})")
-            return False
-        return True
 
     # -- writing ------------------------------------------------------------------------------
     def upsert_sql(self, spec: FileSpec) -> str:
@@ -390,7 +282,7 @@ class _Import:
         before = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
         # keys seen so far: a set, not key -> line, to keep a million-row file small in memory;
         # the first line of a duplicate is looked up once the file is read (a rare path)
-        seen: set = self.payment_ids if spec.filename == "payments.csv" else set()
+        seen: set = spec.seen(self)
         duplicates: list[tuple] = []  # (line, key)
         single_key = len(spec.key) == 1
         batch: list[tuple] = []
@@ -401,20 +293,19 @@ class _Import:
             result.rows += 1
             values = self.parse(spec, line, raw, plan)
             if values is None:
-                self.reject(spec, dict(zip(spec.names, raw)))
+                spec.reject(self, spec, dict(zip(spec.names, raw)))
                 continue
-            if spec.filename == "orders.csv" and self.absent.get(spec.filename):
-                self.keep_absent_dates(values)
+            spec.prepare(self, values)
             key = values[spec.key[0]] if single_key else tuple(values[k] for k in spec.key)
             if key in seen:
                 duplicates.append((line, key))
-                self.reject(spec, values)
+                spec.reject(self, spec, values)
                 continue
             seen.add(key)
-            if not self.check(spec, line, values):
-                self.reject(spec, values)
+            if not spec.check(self, spec, line, values):
+                spec.reject(self, spec, values)
                 continue
-            self.remember(spec, line, values)
+            spec.remember(self, spec, line, values)
             # good rows are written even after a problem (the transaction is rolled back then), so
             # the checks over the merged state still see this import and report its problems too
             batch.append(tuple(values.values()))
@@ -444,43 +335,8 @@ class _Import:
             self.problem(spec, line, spec.key[-1], f"duplicate {shown} (first on line {first.get(key, '?')})")
 
     def write(self, spec: FileSpec, sql: str, batch: list[tuple]) -> None:
-        if spec.filename == "payments.csv":  # a payment moved to another order changes the old one too
-            ids = [row[0] for row in batch]
-            for start in range(0, len(ids), 30_000):
-                chunk = ids[start:start + 30_000]
-                self.paid_orders.update(r[0] for r in self.db.execute(
-                    f"SELECT order_id FROM payments WHERE payment_id IN ({', '.join('?' * len(chunk))})", chunk))
-            self.paid_orders.update(row[1] for row in batch)
+        spec.before_write(self, batch)
         self.db.conn.executemany(sql, batch)
-
-    def keep_absent_dates(self, v: dict) -> None:
-        """An existing order keeps the dates whose column the file leaves out; check what will be stored."""
-        existing = self.known_orders().get(v["order_id"])
-        if existing is not None:
-            for i, col in enumerate(("ordered_on", "built_on", "completed_on", "voided_on")):
-                if col in self.absent["orders.csv"]:
-                    v[col] = existing[i]
-
-    def reject(self, spec: FileSpec, raw: dict[str, str]) -> None:
-        """A row that will not be written: keep the merged checks from judging what it touches."""
-        if spec.filename in ("orders.csv", "order_lines.csv"):
-            self.rejected_orders.add(raw.get("order_id", ""))
-        elif spec.filename == "payments.csv":
-            self.payment_ids.add(raw.get("payment_id", ""))
-
-    def remember(self, spec: FileSpec, line: int, v: dict) -> None:
-        """Make this row visible to the files that reference it."""
-        if spec.filename == "customers.csv":
-            self.known_customers().add(v["customer_id"])
-        elif spec.filename == "orders.csv":
-            if v["order_id"] in self.known_orders():  # ids are unique in the file: so it is from the db
-                self.updated_orders.add(v["order_id"])
-            self.known_orders()[v["order_id"]] = (v["ordered_on"], v["built_on"], v["completed_on"], v["voided_on"])
-            self.order_lines_at[v["order_id"]] = line
-        elif spec.filename == "order_lines.csv":
-            self.line_orders.setdefault(v["order_id"], line)
-        elif spec.filename == "payments.csv":
-            self.payment_ids.add(v["payment_id"])
 
     # -- checks over the merged state (this import on top of the database) --------------------
     def check_merged(self) -> None:
@@ -490,7 +346,7 @@ class _Import:
         self.db.conn.executemany("INSERT INTO temp.touched VALUES (?)", ((o,) for o in touched))
         # the per-order figures kept beside the records (subtotal first: it is checked below)
         derived.refresh_orders(self.db, "SELECT order_id FROM temp.touched")
-        orders_spec, lines_spec = FILES[1], FILES[2]
+        orders_spec, lines_spec = ORDERS, ORDER_LINES
         for order_id, subtotal in self.db.execute(
                 "SELECT order_id, subtotal FROM orders WHERE subtotal < 0 "
                 "AND order_id IN (SELECT order_id FROM temp.touched) ORDER BY order_id"):
@@ -517,8 +373,8 @@ class _Import:
                 self.problem(orders_spec, line, "ordered_on", f"order {order_id} has payment {payment_id} "
                              f"dated {paid_on}, before ordered_on {order[0]}")
             elif method == "bad_debt":
-                self.check_bad_debt(orders_spec, line, "voided_on" if order[3] else "completed_on",
-                                    payment_id, paid_on, order)
+                check_bad_debt(self, orders_spec, line, "voided_on" if order[3] else "completed_on",
+                               payment_id, paid_on, order)
 
     def run(self) -> ImportResult:
         present = [(spec, self.dir / spec.filename) for spec in FILES if (self.dir / spec.filename).is_file()]

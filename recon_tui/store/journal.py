@@ -1,7 +1,12 @@
-"""The studio's journal (DOMAIN §8) read from the database: every event's entry, streamed.
+"""What the journal (DOMAIN §8) is made from, read from the database, and the journal in SQL.
 
-Orders, their lines and their payments are read in three cursors ordered by order id (the tables'
-keys and the ``payments_order`` index), merged here, so ten years of history never sit in memory.
+``order_facts`` and ``adjustments`` stream the records the posting rules (``ledger/journal.py``)
+read: orders, their lines and their payments in three cursors ordered by order id (the tables' keys
+and the ``payments_order`` index), merged here, so ten years of history never sit in memory.
+
+For speed on long histories the journal is also written as SQL queries (``ACCOUNT_SQL``,
+``AccrualSQL``), from the same rules; tests/test_journal.py checks them against the Python rules
+for random studios.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from recon_tui.config import Config
-from recon_tui.ledger.entries import Entry
-from recon_tui.ledger.journal import Adjustment, OrderFacts, Payment, Rules
+from recon_tui.model import Adjustment, OrderFacts, Payment
+from recon_tui.store.queries import BANK
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -79,35 +84,11 @@ def adjustments(db: sqlite_utils.Database, names: dict[str, str]) -> Iterator[Ad
         yield Adjustment(adjustment_id, names.get(customer_id, customer_id), date.fromisoformat(on), amount)
 
 
-def entries(db: sqlite_utils.Database, config: Config, method: str, through: date | None = None) -> Iterator[Entry]:
-    """Every event's entry dated on or before ``through`` (all when None): orders by id, then adjustments."""
-    rules = Rules(config, method)
-    names = customer_names(db)
-    for facts in order_facts(db, config, names):
-        for entry in rules.order_entries(facts):
-            if through is None or entry.on <= through:
-                yield entry
-    for adjustment in adjustments(db, names):
-        entry = rules.adjustment_entry(adjustment)
-        if entry is not None and (through is None or entry.on <= through):
-            yield entry
-
-
-def balances(all_entries, through: date) -> dict[str, int]:
-    """Each account's balance (debit-positive) over the entries dated on or before ``through``."""
-    out: dict[str, int] = {}
-    for entry in all_entries:
-        if entry.on <= through:
-            for line in entry.lines:
-                out[line.account] = out.get(line.account, 0) + line.amount
-    return out
-
-
 # -- one account's side of the journal, in SQL (for the tie-out diagnosis on long histories) -------
 #
 # The amount every event's entry puts on the account the method ties out (debit-positive), written
 # from the rules of DOMAIN §8 for that account alone; tests/test_journal.py checks it against the
-# entries above for random studios. ``paid_before(d)`` = paid(o, d - 1 day).
+# Python rules' entries for random studios. ``paid_before(d)`` = paid(o, d - 1 day).
 
 _PAID_BEFORE = ("COALESCE((SELECT SUM(x.amount) FROM payments x WHERE x.order_id = o.order_id "
                 "AND x.paid_on < {day}), 0)")
@@ -151,7 +132,7 @@ ACCOUNT_SQL = {
 # ``ledger/journal.py`` (tests/test_journal.py checks the two against each other for random
 # studios): the lines are the JSON text posting records (``[["Account",cents],...]``, A/R first,
 # netted, zero lines left out) and the amounts on A/R and Customer Deposits come beside them. The
-# cash method's allocation stays in Python (``Rules``).
+# cash method's allocation stays in Python (``ledger.journal.Rules``).
 #
 # Row columns: on_, grp, id_, rank, sub (the posting order: by date, then orders by id with each
 # order's events in the order they happen, completion 0, void 1, payments 2 by id, then the
@@ -218,7 +199,7 @@ class AccrualSQL:
      WHERE {day} >= :lo AND {day} < :hi {also}
      GROUP BY {day}, o.order_id)"""  # the date first: its index gives the groups in that order
 
-        money = (f"CASE WHEN p.method IN ('cash', 'check', 'eft', 'credit_card', 'other') "
+        money = (f"CASE WHEN p.method IN {BANK} "
                  f"THEN {_json_name(gl.undeposited_funds)} ELSE {_json_name(gl.in_store_credit)} END")
         on_ar = ("(p.method = 'bad_debt' OR (o.completed_on <= p.paid_on "
                  "AND (o.voided_on IS NULL OR o.voided_on > p.paid_on)))")

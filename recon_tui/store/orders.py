@@ -1,7 +1,7 @@
 """One order as the Order screen shows it: lines, status dates, payments (DOMAIN §4).
 
 Plain SQL returning plain tuples; the meaning (status, paid, balance at a date) is assembled in
-``recon_tui.service`` from the rules in ``recon_tui.ledger.period``.
+``service/review.py`` from the rules in ``recon_tui.ledger.status``.
 """
 
 from __future__ import annotations

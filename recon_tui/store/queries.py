@@ -6,14 +6,15 @@ pure code in ``recon_tui.ledger``. Dates are passed as ISO text, money comes bac
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from typing import TYPE_CHECKING
+
+from recon_tui.model import BANK_METHODS, OrderTotals, PaymentTotals
 
 if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up time
     import sqlite_utils
 
-BANK = "('cash', 'check', 'eft', 'credit_card', 'other')"
+#: the bank methods as an SQL list: ``p.method IN {BANK}``
+BANK = "(" + ", ".join(f"'{method}'" for method in BANK_METHODS) + ")"
 
 
 def status_sql(d: str) -> str:
@@ -25,17 +26,6 @@ def status_sql(d: str) -> str:
 def paid_sql(d: str) -> str:
     """paid(o, d): every payment of order ``o`` dated <= d (a covering-index lookup)."""
     return f"(SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.order_id AND p.paid_on <= {d})"
-
-
-@dataclass(frozen=True)
-class PaymentTotals:
-    """Payments by method: positive and negative amounts kept apart (refunds)."""
-
-    positive: dict[str, int]
-    negative: dict[str, int]
-
-    def net(self, method: str) -> int:
-        return self.positive.get(method, 0) + self.negative.get(method, 0)
 
 
 def payment_totals(db: sqlite_utils.Database, after: str | None, through: str) -> PaymentTotals:
@@ -58,18 +48,6 @@ def credit_adjustment_total(db: sqlite_utils.Database, after: str | None, throug
         sql += " AND adjusted_on > :p"
         params["p"] = after
     return db.execute(sql, params).fetchone()[0]
-
-
-@dataclass(frozen=True)
-class OrderTotals:
-    """Sums over the orders in each status at one date."""
-
-    wip_subtotal: int
-    built_subtotal: int
-    completed_total: int  # subtotal + sales tax
-    completed_tax: int
-    #: paid(o, d) summed over orders WIP, BUILT or VOIDED at d
-    deposits: int
 
 
 def order_totals(db: sqlite_utils.Database, d: str) -> OrderTotals:

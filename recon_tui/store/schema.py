@@ -265,3 +265,9 @@ def describe_sqlite_error(exc: sqlite3.Error) -> str:
     if "locked" in message or "busy" in message:
         return "database is locked by another program (close it and try again)"
     return message
+
+
+def close_whole(db: sqlite_utils.Database) -> None:
+    """Close the database with everything in its main file (the WAL emptied), ready to be moved."""
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()

@@ -1,7 +1,9 @@
-"""The reconciliation wizard: Start → Dates → Count → Review, with drill-downs from Review.
+"""The reconciliation wizard: Start → Dates → Count → Review → Tie-out → Finalize, with drill-downs.
 
-Screens post intent and the app decides where to go; the wizard state lives here so that going
-back with Esc keeps every entry. All database work runs in thread workers (see each screen).
+Screens post intent and the app decides where to go: a step posts ``StepScreen.Done`` and the app
+pushes the next one from its registry (places.py). The wizard state lives here so that going back
+with Esc keeps every entry. All database work runs in thread workers (see each screen); a worker
+that fails is said in words here, and the app carries on.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from pathlib import Path
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import NoScreen
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from recon_tui.config import Config
 from recon_tui.service import ReconService
 from recon_tui.tui.commands import StepCommands
+from recon_tui.tui.places import STEPS, Step, key_sections, step_after, step_of
+from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.screens.confirm import ConfirmQuit
+from recon_tui.tui.screens.help import HelpScreen
+from recon_tui.tui.screens.history import HistoryScreen
+from recon_tui.tui.screens.post import PostScreen
+from recon_tui.tui.widgets.workers import WorkerFailed
 from recon_tui.tui.wizard import Wizard
 
 
@@ -43,59 +54,83 @@ class ReconApp(App):
         return self.service.today
 
     def on_mount(self) -> None:
-        from recon_tui.tui.screens.start import StartScreen
+        self.push_screen(STEPS[0].screen())
 
-        self.push_screen(StartScreen())
+    def step_of(self, screen: StepScreen) -> Step:
+        """The step ``screen`` is (its number and title for the header and the palette)."""
+        return step_of(screen)
+
+    def on_step_screen_done(self, message: StepScreen.Done) -> None:
+        if message.step is not self.screen:
+            return  # e.g. a second Enter while the next step was opening
+        following = step_after(step_of(message.step))
+        if following is None:
+            self.start_over()
+        else:
+            self.push_screen(following.screen(*message.carried))
 
     def action_help(self) -> None:
-        from recon_tui.tui.screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(key_sections(self.BINDINGS)))
 
     def action_request_quit(self) -> None:
-        from recon_tui.tui.screens.confirm import ConfirmQuit
-
         if not self.wizard.started:
             self.exit()
         elif not isinstance(self.screen, ConfirmQuit):
             self.push_screen(ConfirmQuit(), lambda leave: self.exit() if leave else None)
 
-    def wizard_steps(self) -> list[Screen]:
+    def wizard_steps(self) -> list[StepScreen]:
         """The wizard screens on the stack, first step first."""
-        from recon_tui.tui.screens.base import StepScreen
-
         return [s for s in self.screen_stack if isinstance(s, StepScreen)]
 
     def action_history(self) -> None:
-        from recon_tui.tui.screens.history import HistoryScreen
-
         if not isinstance(self.screen, HistoryScreen):
             self.push_screen(HistoryScreen())
+
+    def action_open_post(self) -> None:
+        if not isinstance(self.screen, PostScreen):
+            self.push_screen(PostScreen())
 
     def action_export_report(self) -> None:
         period = self.wizard.period(self.today)
         if period is not None:
             self._export(period, self.wizard.method)
 
-    @work(thread=True, exclusive=True, group="export")
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, period, method: str) -> None:
         path = self.service.export_report(period, method)
         self.call_from_thread(self.notify, f"Report saved: {path}", title="Export")
 
     def start_over(self) -> None:
         """After a finalize: a fresh reconciliation from the start screen (it starts where this one ended)."""
-        from recon_tui.tui.screens.start import StartScreen
-
         self.wizard = Wizard(method=self.service.default_method)
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        self.switch_screen(StartScreen())
+        self.switch_screen(STEPS[0].screen())
 
     def go_back_to(self, step: Screen) -> None:
         """Pop every screen above ``step`` (entries stay in the wizard state)."""
         while self.screen is not step and len(self.screen_stack) > 2:
             self.pop_screen()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:  # the app's own worker (the export)
+            self.post_message(WorkerFailed(event.worker))
+
+    def on_worker_failed(self, message: WorkerFailed) -> None:
+        """A worker that failed (a locked database, a file gone): say so in words and carry on."""
+        node = message.worker.node
+        try:
+            screen = None if node is self else node if isinstance(node, Screen) else node.screen
+        except NoScreen:  # its screen was closed meanwhile
+            screen = None
+        if screen is not None:
+            for widget in screen.query("*"):
+                if widget.loading:
+                    widget.loading = False  # nothing more will arrive: no endless spinner
+        error = message.worker.error
+        self.notify(" ".join(str(error).split()) or type(error).__name__, title="Could not finish",
+                    severity="error", timeout=20, markup=False)
 
 
 def make_app(config: Config, db_path: Path, today: date, *, blink: bool = True, user: str | None = None,

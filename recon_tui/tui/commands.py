@@ -1,17 +1,13 @@
-"""Command palette entries: jump back to any step already visited, or open the help."""
+"""Command palette entries: jump back to any step already visited, or open the help.
+
+The entries call the app (which knows the steps and the screens); nothing here imports a screen.
+"""
 
 from __future__ import annotations
 
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
-
-
-def open_post(app) -> None:
-    from recon_tui.tui.screens.post import PostScreen
-
-    if not isinstance(app.screen, PostScreen):
-        app.push_screen(PostScreen())
 
 
 class ListedCommands(Provider):
@@ -35,13 +31,13 @@ class ListedCommands(Provider):
 class StepCommands(ListedCommands):
     def _commands(self) -> list[tuple[str, str, object]]:
         app = self.app
-        commands = [(f"Go to step: {step.STEP}", f"Back to step {i + 1} (entries are kept)",
-                     partial(app.go_back_to, step))
-                    for i, step in enumerate(app.wizard_steps()) if step is not app.screen]
+        commands = [(f"Go to step: {app.step_of(screen).title}",
+                     f"Back to step {app.step_of(screen).number} (entries are kept)", partial(app.go_back_to, screen))
+                    for screen in app.wizard_steps() if screen is not app.screen]
         commands.append(("History: finalized reconciliations", "Open, re-check or reopen a record",
                          app.action_history))
         commands.append(("Post to QuickBooks", "Post the events not yet posted as an IIF batch; re-export a batch",
-                         partial(open_post, app)))
+                         app.action_open_post))
         if app.wizard.period(app.today) is not None:
             commands.append(("Export: this period's report as text", "Saved beside the database, laid out like "
                              "the reconciliation page", app.action_export_report))

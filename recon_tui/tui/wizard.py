@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from recon_tui.ledger.period import Period, PeriodError, parse_date
+from recon_tui.model import Period, PeriodError, parse_date
 from recon_tui.money import MoneyError, parse_cents
 
 

@@ -1,12 +1,34 @@
 """Fixtures for the terminal UI: the worked example and a small demo studio, a fixed "today",
-a steady cursor, colours on, and SVG snapshots kept in the repository's top-level snapshots/."""
+a steady cursor, colours on, and SVG snapshots kept in the repository's top-level snapshots/.
+
+Every test works in folders of its own: its ``tmp_path``, and the studios built once per session in
+``tmp_path_factory`` (one per xdist worker). So ``pytest -n 2`` runs the tests side by side, and two
+runs on one machine do not meet.
+
+Paths on screen. Some screens print a path: the start screen its database, the post screen and its
+dialog the batch files beside the database, the diagnosis the QuickBooks detail it read, the
+finalize screen the printed report. A snapshot must not show a temporary name, so the committed
+SVGs show these under /tmp/recon-tui-tests/<name>/ (``SHOWN``). A test whose screens print a path
+is marked ``shows_paths`` and gets its folder through the ``shown`` fixture: for the length of the
+test /tmp/recon-tui-tests/<name> is a symlink to the test's own folder, and the app is given the
+path through the link (the app prints the paths it is given, never resolved ones). The files stay
+in the test's folder; only the name is shared, one test at a time: the test holds an exclusive
+lock on /tmp/recon-tui-tests/.lock (fcntl.flock, released when the process ends, even killed)
+while the link is its. Under xdist, every ``shows_paths`` test goes to one worker (``xdist_group``
+with ``--dist loadgroup``, in pyproject.toml), so within a run nobody waits for the lock; a second
+run on the machine waits for it instead of colliding. An unmarked test gets its own folder as it is;
+if a new snapshot shows a /tmp/pytest-of-... path, its test needs the marker.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import inspect
+import os
 import shutil
-import tempfile
+import sys
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -24,6 +46,8 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SNAPSHOTS = ROOT / "snapshots"
 WORKED_TODAY = date(2026, 5, 2)
 DEMO_TODAY = date(2026, 11, 2)
+#: where the snapshots show the folders of tests marked ``shows_paths`` (see the module docstring)
+SHOWN = Path("/tmp/recon-tui-tests")
 
 
 class TopLevelSVGs(pytest_textual_snapshot.SVGImageExtension):
@@ -32,6 +56,15 @@ class TopLevelSVGs(pytest_textual_snapshot.SVGImageExtension):
     @classmethod
     def dirname(cls, *, test_location) -> str:
         return str(SNAPSHOTS)
+
+    def serialize(self, *args, **kwargs):
+        """Refuses a screen that shows a temporary path: it could never match again (see ``shown``)."""
+        svg = super().serialize(*args, **kwargs)
+        if "/pytest-of-" in svg:
+            message = "the screen shows a temporary path: mark the test `shows_paths` (tests/tui/conftest.py)"
+            print(message, file=sys.stderr)  # syrupy keeps the exception to itself: the test shows this
+            raise AssertionError(message)
+        return svg
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +75,16 @@ def _steady_screen(monkeypatch):
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "keyboard: type text key by key (the default pastes it into inputs)")
+    config.addinivalue_line("markers", "shows_paths: the screens print paths; see `shown` (conftest.py)")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    """Tests that show paths share /tmp/recon-tui-tests: under xdist they all run on one worker."""
+    if config.pluginmanager.hasplugin("xdist"):
+        for item in items:
+            if item.get_closest_marker("shows_paths"):
+                item.add_marker(pytest.mark.xdist_group("shows_paths"))
 
 
 @pytest.fixture(autouse=True)
@@ -98,12 +141,10 @@ def _import(tmp: Path, csv_dir: Path, config_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def worked_db() -> Path:
-    """At a fixed path, because the start screen (and so its snapshot) shows the database path."""
-    folder = Path(tempfile.gettempdir()) / "recon-tui-tests" / "worked"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    return _import(folder, FIXTURES / "worked_example", FIXTURES / "worked_example.yaml")
+def worked_db(tmp_path_factory) -> Path:
+    """Read-only: tests that write get a fresh copy (``fresh_copy``)."""
+    tmp = tmp_path_factory.mktemp("worked")
+    return _import(tmp, FIXTURES / "worked_example", FIXTURES / "worked_example.yaml")
 
 
 @pytest.fixture(scope="session")
@@ -113,12 +154,42 @@ def demo_db(tmp_path_factory) -> Path:
     return _import(tmp, tmp / "csv", ROOT / "config" / "recon.yaml")
 
 
-def fresh_copy(db: Path, folder_name: str) -> Path:
-    """A fresh copy of ``db`` for one test, at a fixed path: the screens show paths beside the
-    database (printed reports, batch files), and snapshots must not depend on a temporary name."""
-    folder = Path(tempfile.gettempdir()) / "recon-tui-tests" / folder_name
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+@pytest.fixture
+def shown(request) -> Iterator[Callable[[str, Path], Path]]:
+    """``shown(name, folder)``: the path the test gives the app for its own ``folder`` (made if
+    missing). For a test marked ``shows_paths``, /tmp/recon-tui-tests/<name>, linked to ``folder``
+    until the test ends; for any other, ``folder`` itself. See the module docstring."""
+    def own(name: str, folder: Path) -> Path:
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    if request.node.get_closest_marker("shows_paths") is None:
+        yield own
+        return
+    SHOWN.mkdir(parents=True, exist_ok=True)
+    links: list[Path] = []
+
+    def link(name: str, folder: Path) -> Path:
+        path, temp = SHOWN / name, SHOWN / f".{name}.{os.getpid()}"
+        if path.is_dir() and not path.is_symlink():  # a folder left by an older version of these tests
+            shutil.rmtree(path)
+        temp.unlink(missing_ok=True)
+        temp.symlink_to(own(name, folder), target_is_directory=True)
+        os.replace(temp, path)  # a link left by a killed run is replaced in one step
+        links.append(path)
+        return path
+
+    with open(SHOWN / ".lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process ends
+        try:
+            yield link
+        finally:
+            for path in links:
+                path.unlink(missing_ok=True)
+
+
+def fresh_copy(db: Path, folder: Path) -> Path:
+    """A copy of ``db`` in ``folder``, for one test that writes to it and beside it."""
     path = folder / "studio.db"
     shutil.copy(db, path)
     return path
@@ -133,9 +204,10 @@ def fixed_app(db: Path):
 
 
 @pytest.fixture
-def worked_app(worked_db):
+def worked_app(worked_db, shown):
     """A factory: the app users run, on the worked example, on 2026-05-02."""
-    return lambda: make_app(load_config(FIXTURES / "worked_example.yaml"), worked_db, WORKED_TODAY, blink=False)
+    db = shown("worked", worked_db.parent) / worked_db.name
+    return lambda: make_app(load_config(FIXTURES / "worked_example.yaml"), db, WORKED_TODAY, blink=False)
 
 
 @pytest.fixture

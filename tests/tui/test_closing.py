@@ -12,16 +12,16 @@ import pytest
 from recon_tui.config import load_config
 
 from conftest import FIXTURES, WORKED_TODAY, fixed_app, fresh_copy
-from wizard_keys import WORKED_COUNTS, settle, to_count, to_dates, to_review, to_tie_out, type_counts
+from wizard_keys import WORKED_COUNTS, open_at, settle, to_tie_out
 
 EXPECTED = json.loads((FIXTURES / "worked_example_report.json").read_text())
 
 
 @pytest.fixture
-def own_db(worked_db) -> Path:
-    """A fresh copy of the worked example per test (finalizing writes to it), at a fixed path because
-    the finalize screen shows the printed report's path beside it."""
-    return fresh_copy(worked_db, "closing")
+def own_db(worked_db, tmp_path, shown) -> Path:
+    """A fresh copy of the worked example per test (finalizing writes to it and beside it; the
+    finalize screen prints the printed report's path: ``shown``)."""
+    return fresh_copy(worked_db, shown("closing", tmp_path / "closing"))
 
 
 @pytest.fixture
@@ -38,6 +38,25 @@ async def finalize(pilot, qb_balance: str, qb_note: str = "", notes: str = "Apri
     await settle(pilot)
     await pilot.press("y")
     await settle(pilot)
+
+
+def finalize_april(app, notes: str = "April close") -> None:
+    """#1, April by the accrual method, finalized before the app runs: the same request the
+    wizard makes at its last step (the worked example's counts, QuickBooks balance 0.00)."""
+    from recon_tui.tui.screens.finalize import build_request
+    from recon_tui.tui.wizard import Wizard
+
+    wizard = Wizard(method="accrual", previous="2026-03-31", current="2026-04-30", counted=dict(WORKED_COUNTS),
+                    qb_balance="0", final_notes=notes)
+    period = wizard.period(WORKED_TODAY)
+    app.service.finalize(build_request(wizard, app.service.reconcile(period, wizard.method)))
+
+
+async def to_history(pilot) -> None:
+    await settle(pilot)
+    await pilot.press("h")
+    await settle(pilot)
+    assert type(pilot.app.screen).__name__ == "HistoryScreen"
 
 
 def stored(db: Path) -> list[dict]:
@@ -76,7 +95,7 @@ async def test_a_whole_reconciliation_by_keyboard(closing_app, own_db, method, q
 async def test_a_quickbooks_difference_needs_a_note(closing_app, own_db):
     app = closing_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("1", "2", ".", "5", "0")
         await settle(pilot)
         assert "Difference -12.50: a note is required" in str(app.screen.query_one("#tie-status").render())
@@ -97,7 +116,7 @@ async def test_a_quickbooks_difference_needs_a_note(closing_app, own_db):
 async def test_cancelling_the_confirmation_writes_nothing(closing_app, own_db):
     app = closing_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("0", "ctrl+n")
         await settle(pilot)
         await pilot.press("ctrl+f")
@@ -111,7 +130,7 @@ async def test_cancelling_the_confirmation_writes_nothing(closing_app, own_db):
 async def test_the_next_reconciliation_starts_where_the_last_ended(closing_app, own_db):
     app = closing_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await finalize(pilot, "0")
         await pilot.press("ctrl+n")  # new reconciliation
         await settle(pilot)
@@ -125,12 +144,9 @@ async def test_the_next_reconciliation_starts_where_the_last_ended(closing_app, 
 
 async def test_history_opens_a_record_and_reopens_the_latest(closing_app, own_db):
     app = closing_app()
+    finalize_april(app)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
-        await finalize(pilot, "0")
-        await pilot.press("ctrl+n", "h")
-        await settle(pilot)
-        assert type(app.screen).__name__ == "HistoryScreen"
+        await to_history(pilot)
         table = app.screen.query_one("#history")
         assert table.row_count == 1
         await pilot.press("enter")
@@ -159,7 +175,7 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_tie_out(snap_compare, closing_app, size):
     async def run_before(pilot):
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("1", "2", ".", "5", "0")
         await settle(pilot)
     assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
@@ -168,7 +184,7 @@ def test_snapshot_tie_out(snap_compare, closing_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_finalize_confirmation(snap_compare, closing_app, size):
     async def run_before(pilot):
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("0", "ctrl+n")
         await settle(pilot)
         await pilot.press(*"April close", "ctrl+f")
@@ -178,30 +194,27 @@ def test_snapshot_finalize_confirmation(snap_compare, closing_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_history(snap_compare, closing_app, size):
-    async def run_before(pilot):
-        await to_tie_out(pilot)
-        await finalize(pilot, "0")
-        await pilot.press("ctrl+n", "h")
-        await settle(pilot)
-    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+    app = closing_app()
+    finalize_april(app)
+    assert snap_compare(app, terminal_size=size, run_before=to_history)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_finalized_record(snap_compare, closing_app, size):
+    app = closing_app()
+    finalize_april(app)
+
     async def run_before(pilot):
-        await to_tie_out(pilot)
-        await finalize(pilot, "0")
-        await pilot.press("ctrl+n", "h")
-        await settle(pilot)
+        await to_history(pilot)
         await pilot.press("enter")
         await settle(pilot)
-    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_ar_aging(snap_compare, closing_app, size):
     async def run_before(pilot):
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("f5")
         await settle(pilot)
     assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
@@ -209,20 +222,20 @@ def test_snapshot_ar_aging(snap_compare, closing_app, size):
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_reopen_dialog(snap_compare, closing_app, size):
+    app = closing_app()
+    finalize_april(app)
+
     async def run_before(pilot):
-        await to_tie_out(pilot)
-        await finalize(pilot, "0")
-        await pilot.press("ctrl+n", "h")
-        await settle(pilot)
+        await to_history(pilot)
         await pilot.press("r")
         await settle(pilot)
-    assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
 async def test_the_tie_out_reports_list_the_orders_behind_the_figure(closing_app):
     app = closing_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("f5")
         await settle(pilot)
         table = app.screen.query_one("#report")
@@ -238,8 +251,8 @@ async def test_the_tie_out_reports_list_the_orders_behind_the_figure(closing_app
 
 def _finalize_april_and_edit_it(db: Path, tmp_path: Path) -> None:
     """#1 closes April from outside the app; then an import changes payment P3 (dated in April)."""
-    from recon_tui.ledger import Period
-    from recon_tui.ledger.finalize import FinalizeRequest, finalize as finalize_record
+    from recon_tui.model import Period
+    from recon_tui.service.closing import FinalizeRequest, finalize as finalize_record
     from recon_tui.store import open_store
     from recon_tui.store.importer import import_dir
 
@@ -258,12 +271,8 @@ def _finalize_april_and_edit_it(db: Path, tmp_path: Path) -> None:
 
 async def to_next_review(pilot):
     """May 2026 after #1: the previous date is locked to 2026-04-30, current defaults to today."""
-    await to_dates(pilot)
-    await pilot.press("enter")
-    await settle(pilot)
-    await type_counts(pilot, {method: "0" for method in WORKED_COUNTS})
-    await pilot.press("ctrl+n")
-    await settle(pilot)
+    await open_at(pilot, "Review", previous="2026-04-30", current=WORKED_TODAY.isoformat(),
+                  counts={method: "0" for method in WORKED_COUNTS})
 
 
 async def test_the_review_warns_when_a_finalized_period_changed(closing_app, own_db, tmp_path):
@@ -284,7 +293,7 @@ async def test_the_review_warns_when_a_finalized_period_changed(closing_app, own
 async def test_the_review_shows_no_warning_when_nothing_changed(closing_app):
     app = closing_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_review(pilot)
+        await open_at(pilot, "Review")
         assert not app.screen.query_one("#drift").display
 
 
@@ -300,16 +309,17 @@ def test_snapshot_review_with_a_changed_period(snap_compare, closing_app, own_db
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_deposit_reconciliation(snap_compare, closing_app, size):
     async def run_before(pilot):
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("f6")
         await settle(pilot)
     assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
 
 
+@pytest.mark.shows_paths  # the printed report beside the database
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_finalized(snap_compare, closing_app, size):
     async def run_before(pilot):
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await finalize(pilot, "0")
     assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)
 
@@ -317,7 +327,7 @@ def test_snapshot_finalized(snap_compare, closing_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_quit_dialog(snap_compare, closing_app, size):
     async def run_before(pilot):
-        await to_count(pilot)
+        await open_at(pilot, "Count", counts={})
         await pilot.press("ctrl+q")
         await settle(pilot)
     assert snap_compare(closing_app(), terminal_size=size, run_before=run_before)

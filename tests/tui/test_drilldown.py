@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard_keys import settle, to_review
+from wizard_keys import open_at, settle
 
 from recon_tui.tui.screens.drilldown import DrilldownScreen
 from recon_tui.tui.screens.order import OrderScreen
@@ -47,7 +47,7 @@ async def drill_every_figure(pilot) -> int:
 async def test_every_figure_drills_to_its_records_and_on_to_an_order(worked_app):
     app = worked_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_review(pilot)
+        await open_at(pilot, "Review")
         assert await drill_every_figure(pilot) == 2 + 2 + 8 + 16
         # back on the Income table after a full round of Tab; now two levels deep
         await pilot.press("tab", "tab", "tab", *["up"] * 16, "left", *["down"] * 7)  # Deposits, Change
@@ -76,13 +76,8 @@ async def test_every_figure_drills_to_its_records_and_on_to_an_order(worked_app)
 async def test_a_long_list_pages_from_sql_as_the_cursor_moves(demo_app):
     app = demo_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("ctrl+u", *"2025-10-31", "tab", "ctrl+u", *"2026-10-31")
-        app.wizard.counted.update({m: "0" for m in ("cash", "check", "eft", "credit_card", "other")})
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_at(pilot, "Count", previous="2025-10-31", current="2026-10-31",
+                      counts={m: "0" for m in ("cash", "check", "eft", "credit_card", "other")})
         await pilot.press(*["tab"] * 6, "enter")  # the credit cards count's payments
         await settle(pilot)
         drill = app.screen

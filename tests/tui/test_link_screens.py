@@ -11,21 +11,22 @@ from pathlib import Path
 
 import pytest
 
-from recon_tui.quickbooks.iif import read_iif
-from recon_tui.quickbooks.reports import read_detail, read_trial_balance
+from recon_tui.quickbooks.detail import read_detail
+from recon_tui.quickbooks.iif_reader import read_iif
+from recon_tui.quickbooks.trial_balance import read_trial_balance
 
 from conftest import WORKED_TODAY, fixed_app, fresh_copy
-from wizard_keys import settle, to_tie_out
+from wizard_keys import open_at, settle
 
 APRIL_END = date(2026, 4, 30)
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 
 @pytest.fixture
-def own_db(worked_db) -> Path:
-    """A fresh copy of the worked example per test (posting writes to it and beside it), at a fixed
-    path because the screens show the batch files' and QuickBooks reports' paths."""
-    return fresh_copy(worked_db, "link")
+def own_db(worked_db, tmp_path, shown) -> Path:
+    """A fresh copy of the worked example per test (posting writes to it and beside it; the screens
+    print the batch files' and QuickBooks reports' paths: ``shown``)."""
+    return fresh_copy(worked_db, shown("link", tmp_path / "link"))
 
 
 @pytest.fixture
@@ -327,7 +328,7 @@ async def test_the_post_screen_opens_from_the_palette_and_the_tie_out(link_app):
         assert type(app.screen).__name__ == "PostScreen"
         await pilot.press("escape")
         await settle(pilot)
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("f8")
         await settle(pilot)
         assert type(app.screen).__name__ == "PostScreen"
@@ -358,7 +359,7 @@ async def test_a_difference_nothing_explains_is_unexplained(link_app):
     app = link_app()
     app.service.post("accrual", APRIL_END)  # everything is posted: only the balance typed differs
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("1", "0", "f7")
         await settle(pilot)
         assert type(app.screen).__name__ == "DiagnosisScreen"
@@ -386,7 +387,7 @@ async def test_a_difference_nothing_explains_is_unexplained(link_app):
 async def test_events_never_posted_are_listed_and_open_their_order(link_app):
     app = link_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("1", "0", "f7")
         await settle(pilot)
         assert causes(app)["Events never posted"] == ("2", "0.00")
@@ -412,7 +413,7 @@ async def test_unreadable_quickbooks_files_show_one_error_line(link_app, own_db)
     broken = own_db.parent / "broken.csv"
     broken.write_text("not,a,quickbooks,report\n1,2,3,4\n")
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("f7")
         await settle(pilot)
         assert text(app, "#diag-status").startswith("Cannot diagnose: enter the QuickBooks balance")
@@ -432,7 +433,7 @@ async def test_the_books_method_is_required_for_a_diagnosis(link_app):
     app = link_app()
     app.service.post("accrual", APRIL_END)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot, "cash")
+        await open_at(pilot, "Tie-out", "cash")
         await pilot.press("3", "0", "f7")
         await settle(pilot)
         assert app.screen.STEP == "Tie-out"
@@ -446,7 +447,7 @@ async def test_the_quickbooks_detail_explains_the_difference(link_app, own_db):
     detail = quickbooks_after_import(own_db)
     trial_balance = write_trial_balance(own_db.parent / "qb-trial-balance.csv", -25600)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("tab", "tab", *str(trial_balance), "enter", *str(detail), "f7")  # no balance typed
         await settle(pilot)
         assert type(app.screen).__name__ == "DiagnosisScreen"
@@ -477,7 +478,7 @@ async def test_the_quickbooks_detail_explains_the_difference(link_app, own_db):
 async def test_finalizing_after_a_diagnosis_stores_it(link_app, own_db):
     app = link_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("1", "0", "tab", *"QuickBooks off by 10", "f7")
         await settle(pilot)
         assert type(app.screen).__name__ == "DiagnosisScreen"
@@ -508,7 +509,7 @@ async def test_finalizing_after_a_diagnosis_stores_it(link_app, own_db):
 async def test_a_diagnosis_of_another_balance_is_not_stored(link_app, own_db):
     app = link_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("1", "0", "f7")
         await settle(pilot)
         await pilot.press("escape", "backspace", "backspace", "0", "ctrl+n")  # the balance is 0.00 after all
@@ -549,6 +550,7 @@ async def test_a_long_cause_mounts_a_page_at_a_time(link_app):
 
 # -- snapshots ------------------------------------------------------------------------------------
 
+@pytest.mark.shows_paths  # the QuickBooks detail read
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_link_diagnosis(snap_compare, link_app, own_db, size):
     app = link_app()
@@ -556,7 +558,7 @@ def test_snapshot_link_diagnosis(snap_compare, link_app, own_db, size):
     detail = quickbooks_after_import(own_db)
 
     async def run_before(pilot):
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("tab", "tab", "tab", *str(detail), "f7")
         await settle(pilot)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
@@ -565,7 +567,7 @@ def test_snapshot_link_diagnosis(snap_compare, link_app, own_db, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_link_cause(snap_compare, link_app, size):
     async def run_before(pilot):
-        await to_tie_out(pilot)
+        await open_at(pilot, "Tie-out")
         await pilot.press("1", "0", "f7")
         await settle(pilot)
         await pilot.press("enter")
@@ -573,6 +575,7 @@ def test_snapshot_link_cause(snap_compare, link_app, size):
     assert snap_compare(link_app(), terminal_size=size, run_before=run_before)
 
 
+@pytest.mark.shows_paths  # the batch files' folder
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_link_post_screen(snap_compare, link_app, size):
     app = link_app()
@@ -583,6 +586,7 @@ def test_snapshot_link_post_screen(snap_compare, link_app, size):
     assert snap_compare(app, terminal_size=size, run_before=run_before)
 
 
+@pytest.mark.shows_paths  # the batch file to be written
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_link_post_confirmation(snap_compare, link_app, size):
     async def run_before(pilot):

@@ -7,32 +7,19 @@ the screens render quickly and always the same.
 from __future__ import annotations
 
 import pytest
-from wizard_keys import WORKED_COUNTS, settle
-
-from recon_tui.tui.screens.count import CountScreen
-from recon_tui.tui.screens.dates import DatesScreen
-from recon_tui.tui.screens.review import ReviewScreen
+from wizard_keys import WORKED_COUNTS, open_at, settle
 
 SIZES = pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
 
 
-def at(step: str, previous="2026-03-31", current="2026-04-30", counts=None, notes=None):
-    """A run_before that puts the wizard at ``step`` with the given entries."""
+def at(step: str, **entries):
+    """A run_before that puts the wizard at ``step`` with the given entries (see ``open_at``)."""
     async def run_before(pilot) -> None:
-        app = pilot.app
-        await settle(pilot)
-        app.wizard.started = True
-        app.wizard.previous, app.wizard.current = previous, current
-        app.wizard.counted.update(counts if counts is not None else WORKED_COUNTS)
-        app.wizard.notes.update(notes or {})
-        for screen in (DatesScreen, CountScreen, ReviewScreen):
-            app.push_screen(screen())
-            await settle(pilot)
-            if screen.STEP == step:
-                break
+        await open_at(pilot, step, **entries)
     return run_before
 
 
+@pytest.mark.shows_paths  # the database
 @SIZES
 def test_start(snap_compare, worked_app, size):
     assert snap_compare(worked_app(), terminal_size=size, run_before=settle)
@@ -80,6 +67,7 @@ def test_drilldown(snap_compare, worked_app, size):
     assert snap_compare(worked_app(), terminal_size=size, run_before=run_before)
 
 
+@pytest.mark.shows_paths  # the start screen's database, beside the help at 120 columns
 @SIZES
 def test_help(snap_compare, worked_app, size):
     async def run_before(pilot) -> None:

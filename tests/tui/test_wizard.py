@@ -1,9 +1,10 @@
-"""The wizard walked by keyboard alone at 80x24, on the DOMAIN §11 worked example."""
+"""The wizard by keyboard alone at 80x24, on the DOMAIN §11 worked example: walked from the start to
+the review, and each step's own keys from that step (``open_at``)."""
 
 from __future__ import annotations
 
 import pytest
-from wizard_keys import WORKED_COUNTS, settle, to_count, to_dates, to_review, type_counts, type_dates
+from wizard_keys import WORKED_COUNTS, open_at, settle, to_review, type_counts, type_dates
 
 from recon_tui.tui.screens.count import CountScreen
 from recon_tui.tui.screens.dates import DatesScreen
@@ -62,7 +63,7 @@ async def test_invalid_dates_block_continuing_and_say_why(worked_app):
              ("2026-03-31", "2026-02-30", "is not a date")]
     app = worked_app()
     async with app.run_test(size=SIZE) as pilot:
-        await to_dates(pilot)
+        await open_at(pilot, "Dates", previous="", current="")  # the fields as the screen fills them
         screen = app.screen
         for previous, current, reason in cases:
             if app.screen.focused.id == "current":
@@ -78,7 +79,7 @@ async def test_invalid_dates_block_continuing_and_say_why(worked_app):
 async def test_count_shows_differences_and_requires_a_note(worked_app):
     app = worked_app()
     async with app.run_test(size=SIZE) as pilot:
-        await to_count(pilot)
+        await open_at(pilot, "Count", counts={})
         screen = app.screen
         assert isinstance(screen, CountScreen)
         assert text(screen.query_one("#system-eft")).strip() == "-150.00"
@@ -99,7 +100,7 @@ async def test_count_shows_differences_and_requires_a_note(worked_app):
 async def test_going_back_keeps_every_entry(worked_app):
     app = worked_app()
     async with app.run_test(size=SIZE) as pilot:
-        await to_review(pilot, "cash")
+        await open_at(pilot, "Review", "cash")
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CountScreen)
@@ -117,7 +118,7 @@ async def test_going_back_keeps_every_entry(worked_app):
 async def test_quit_asks_first_once_a_reconciliation_is_in_progress(worked_app):
     app = worked_app()
     async with app.run_test(size=SIZE) as pilot:
-        await to_dates(pilot)
+        await open_at(pilot, "Dates")
         await pilot.press("ctrl+q")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmQuit"

@@ -1,11 +1,27 @@
-"""Keyboard-only steps through the wizard, shared by the pilot and snapshot tests."""
+"""Two ways to a step of the wizard, shared by the pilot and snapshot tests.
+
+A test of one screen goes straight to it (``open_at``): the entries the earlier steps would have
+taken are put in the wizard's state and the steps' screens pushed, one after the other, each loaded
+before the next, as the app pushes them. Only the keyboard walks (test_wizard.py, and the whole
+reconciliation in test_closing.py) press their way there (``to_dates`` ... ``to_tie_out``). The
+snapshots are the same either way: the SVGs, recorded by walking, are the proof that both arrive
+at the same state.
+"""
 
 from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from recon_tui.tui.screens.count import CountScreen
+from recon_tui.tui.screens.dates import DatesScreen
+from recon_tui.tui.screens.review import ReviewScreen
+from recon_tui.tui.screens.tieout import TieOutScreen
+
 #: DOMAIN §11: the system's net receipts per bank method in (2026-03-31, 2026-04-30]
 WORKED_COUNTS = {"cash": "0", "check": "30", "eft": "-150", "credit_card": "266", "other": "0"}
+
+#: the steps after Start, in order, as the app pushes them
+STEPS = {"Dates": DatesScreen, "Count": CountScreen, "Review": ReviewScreen, "Tie-out": TieOutScreen}
 
 
 async def settle(pilot: Pilot) -> None:
@@ -15,6 +31,33 @@ async def settle(pilot: Pilot) -> None:
     await pilot.app.workers.wait_for_complete()  # a worker may start another (first page, then totals)
     await pilot.pause()
 
+
+async def open_at(pilot: Pilot, step: str, method: str | None = None, previous: str = "2026-03-31",
+                  current: str = "2026-04-30", counts: dict[str, str] | None = None,
+                  notes: dict[str, str] | None = None) -> None:
+    """Straight to ``step`` (Dates, Count, Review or Tie-out) from the start screen, with the method
+    (default: the config's), dates ("" leaves them to the Dates screen), counts (default: the worked
+    example's) and notes entered."""
+    app = pilot.app
+    await settle(pilot)
+    wizard = app.wizard
+    if method is not None and method != wizard.method:
+        methods = app.screen.query_one("#method")
+        methods.highlighted = methods.get_option_index(method)  # as ↑↓ on the start screen
+        wizard.method = method
+    wizard.started = True
+    wizard.previous, wizard.current = previous, current
+    wizard.counted.update(WORKED_COUNTS if counts is None else counts)
+    wizard.notes.update(notes or {})
+    for name, screen in STEPS.items():
+        app.push_screen(screen())
+        await settle(pilot)
+        if name == step:
+            break
+    assert app.screen.STEP == step
+
+
+# -- by keys, for the keyboard walks --------------------------------------------------------------
 
 async def to_dates(pilot: Pilot, method: str = "accrual") -> None:
     await settle(pilot)

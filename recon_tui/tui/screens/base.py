@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Header
+from textual.worker import Worker
 
 from recon_tui.tui.widgets.footer import Footer
+from recon_tui.tui.widgets.workers import pass_on_failure
 
 
 class ReconScreen(Screen):
@@ -31,8 +36,24 @@ class ReconScreen(Screen):
             return len(self.app.screen_stack) > 2
         return True
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        pass_on_failure(self, event)  # the app says it in words
+
 
 class StepScreen(ReconScreen):
-    """A step of the wizard (the command palette can jump back to it)."""
+    """A step of the wizard: the app's registry of steps numbers it (the header says "Step n of 6")
+    and decides what follows when it posts ``Done`` (the command palette can jump back to it)."""
 
-    STEP = ""
+    STEP = ""  #: the step's title
+
+    @dataclass
+    class Done(Message):
+        """The step is complete; the next step's screen is built with ``carried`` (e.g. the tie-out's
+        reconciliation for the finalize step)."""
+
+        step: StepScreen
+        carried: tuple = ()
+
+    def compose_header(self):
+        self.sub_title = self.app.step_of(self).header
+        yield from super().compose_header()

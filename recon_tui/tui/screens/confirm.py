@@ -1,27 +1,58 @@
-"""Quitting in the middle of a reconciliation loses the entries: ask first."""
+"""The one dialog that asks before something that cannot be undone, or that loses entries.
+
+The body says what will happen (each use composes its own lines); y answers yes, n and Esc no.
+Each question is a subclass that only names its keys (BINDINGS), so the footer and the help say
+"Post", "Quit" or "Finalize" rather than "Yes"; a question that wants words (the reason to reopen)
+answers with them instead.
+"""
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label
+from textual.widget import Widget
+from textual.widgets import Label, Static
 
 from recon_tui.tui.widgets.footer import Footer
 
+Answer = TypeVar("Answer")
 
-class ConfirmQuit(ModalScreen[bool]):
+
+def asking(title: str, text: str, note: str, keys: str, *, note_class: str = "hint") -> tuple[Static, ...]:
+    """The usual body: the question in bold, what will happen, what cannot be undone, the keys."""
+    return (Static(title, classes="title", markup=False), Static(text, markup=False),
+            Static(note, classes=note_class, markup=False), Static(keys, classes="hint", markup=False))
+
+
+class Confirm(ModalScreen[Answer]):
+    """Dismissed with True (yes) or False (no); subclasses bind keys to ``answer(True)`` and ``answer(False)``."""
+
+    def __init__(self, *body: Widget, footer: bool = True) -> None:
+        super().__init__()
+        self._body, self._with_footer = body, footer
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield from self._body
+        if self._with_footer:
+            yield Footer()
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class ConfirmQuit(Confirm[bool]):
+    """Quitting in the middle of a reconciliation loses the entries: ask first."""
+
     BINDINGS = [
         Binding("y", "answer(True)", "Quit", id="confirm_quit"),
         Binding("n,escape", "answer(False)", "Stay", id="stay"),
     ]
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm", classes="dialog"):
-            yield Label("A reconciliation is in progress; its dates, counts and notes are not saved.")
-            yield Label("Quit anyway? [b]y[/b] quit · [b]n[/b] stay")
-        yield Footer()
-
-    def action_answer(self, leave: bool) -> None:
-        self.dismiss(leave)
+    def __init__(self) -> None:
+        super().__init__(Label("A reconciliation is in progress; its dates, counts and notes are not saved."),
+                         Label("Quit anyway? [b]y[/b] quit · [b]n[/b] stay"))

@@ -6,26 +6,29 @@ section "count"). A non-zero difference needs a note before the review (DOMAIN Â
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.widgets import Input, Label, Static
 
-from recon_tui.money import format_grouped
-from recon_tui.ledger.summary import PAYMENT_LABELS
+from recon_tui.model import PAYMENT_LABELS
 from recon_tui.service import CountLine
 from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.screens.drilldown import DrilldownScreen
+from recon_tui.tui.widgets.cells import money
 from recon_tui.tui.widgets.fields import CountField, Field
 from recon_tui.tui.widgets.figures import Figure
+from recon_tui.tui.widgets.status import StatusLine
 from recon_tui.tui.wizard import CountCheck, check_count
 
 
 class CountScreen(StepScreen):
     STEP = "Count"
-    SUB_TITLE = "Step 3 of 6 Â· Count"
     BINDINGS = [Binding("ctrl+n", "next", "Review", id="next", tooltip="Review the period's figures")]
+
+    complete = var(False, bindings=True)  # every count entered, every difference explained
 
     def __init__(self) -> None:
         super().__init__()
@@ -56,14 +59,14 @@ class CountScreen(StepScreen):
                 yield Label("", id="system-total", classes="c-money")
                 yield Label("", id="counted-total", classes="c-input")
                 yield Label("", id="diff-total", classes="c-money")
-            yield Static("", id="count-status", classes="error", markup=False)
+            yield StatusLine(id="count-status", tone="error")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         self.query_one("#counted-cash").focus()
         self.load_system_figures()
 
-    @work(thread=True, exclusive=True, group="count")
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
     def load_system_figures(self) -> None:
         lines = self.app.service.count_lines(self.app.wizard.period(self.app.today))
         self.app.call_from_thread(self._show_system, lines)
@@ -71,9 +74,8 @@ class CountScreen(StepScreen):
     def _show_system(self, lines: tuple[CountLine, ...]) -> None:
         self.lines = {line.method: line for line in lines}
         for line in lines:
-            self.query_one(f"#system-{line.method}", Label).update(Text(format_grouped(line.system), justify="right"))
-        self.query_one("#system-total", Label).update(
-            Text(format_grouped(sum(line.system for line in lines)), justify="right"))
+            self.query_one(f"#system-{line.method}", Label).update(money(line.system))
+        self.query_one("#system-total", Label).update(money(sum(line.system for line in lines)))
         self.refresh_checks()
 
     def checks(self) -> dict[str, CountCheck]:
@@ -84,8 +86,8 @@ class CountScreen(StepScreen):
     def refresh_checks(self) -> None:
         checks = self.checks()
         for method, check in checks.items():
-            diff = "" if check.difference is None else format_grouped(check.difference)
-            self.query_one(f"#diff-{method}", Label).update(Text(diff, justify="right"))
+            diff = "" if check.difference is None else money(check.difference)
+            self.query_one(f"#diff-{method}", Label).update(diff)
             counted_bad = check.counted is None and bool(self.app.wizard.counted.get(method, "").strip())
             self.query_one(f"#counted-{method}").set_class(counted_bad, "-invalid")
             note = self.query_one(f"#note-{method}", Field)
@@ -94,20 +96,17 @@ class CountScreen(StepScreen):
         counted = [c.counted for c in checks.values()]
         if checks and all(c is not None for c in counted):
             total = sum(counted)
-            self.query_one("#counted-total", Label).update(Text(format_grouped(total), justify="right"))
-            self.query_one("#diff-total", Label).update(
-                Text(format_grouped(total - sum(line.system for line in self.lines.values())), justify="right"))
+            self.query_one("#counted-total", Label).update(money(total))
+            system = sum(line.system for line in self.lines.values())
+            self.query_one("#diff-total", Label).update(money(total - system))
         else:
             self.query_one("#counted-total", Label).update("")
             self.query_one("#diff-total", Label).update("")
         problems = [c.problem for c in checks.values() if c.problem]
-        status = self.query_one("#count-status", Static)
-        status.update(problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else "")
-                      if problems else "Counts complete. Ctrl+N reviews the period.")
-        status.set_class(not problems, "ok")
-        if not problems != getattr(self, "_complete", None):  # the footer redraws only on a change
-            self._complete = not problems
-            self.refresh_bindings()
+        self.query_one("#count-status", StatusLine).say(
+            problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else "") if problems
+            else "Counts complete. Ctrl+N reviews the period.", "error" if problems else "ok")
+        self.complete = bool(checks) and not problems
 
     def on_input_changed(self, event: Input.Changed) -> None:
         kind, method = event.input.id.split("-", 1)
@@ -117,8 +116,6 @@ class CountScreen(StepScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter on a method's row lists the payments behind its system figure."""
-        from recon_tui.tui.screens.drilldown import DrilldownScreen
-
         event.stop()
         method = event.input.id.split("-", 1)[1]
         line = self.lines.get(method)
@@ -129,12 +126,9 @@ class CountScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
-            checks = self.checks()
-            return (bool(checks) and not any(c.problem for c in checks.values())) or None
+            return self.complete or None
         return super().check_action(action, parameters)
 
     def action_next(self) -> None:
-        from recon_tui.tui.screens.review import ReviewScreen
-
-        if self.check_action("next", ()) is True:
-            self.app.push_screen(ReviewScreen())
+        if self.complete:
+            self.post_message(self.Done(self))

@@ -8,6 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.widgets import Input, Label, Static
 
 from recon_tui.tui.screens.base import StepScreen
@@ -22,8 +23,9 @@ def default_previous(today: date) -> date:
 
 class DatesScreen(StepScreen):
     STEP = "Dates"
-    SUB_TITLE = "Step 2 of 6 · Dates"
     BINDINGS = [Binding("ctrl+n", "next", "Next", id="next", tooltip="Count the money for this period")]
+
+    valid = var(False, bindings=True)  # the dates make a period: Ctrl+N goes on
 
     def compose(self) -> ComposeResult:
         wizard, today = self.app.wizard, self.app.today
@@ -48,7 +50,7 @@ class DatesScreen(StepScreen):
         self.validate()
         self.load_last_finalized()
 
-    @work(thread=True, exclusive=True, group="dates")
+    @work(thread=True, exclusive=True, group="dates", exit_on_error=False)
     def load_last_finalized(self) -> None:
         last = self.app.service.last_finalized()
         if last is not None:
@@ -76,10 +78,8 @@ class DatesScreen(StepScreen):
                 f"({(period.current - period.previous).days} days). Enter continues." if period
                 else "Fix the dates to continue.")
         self.query_one("#period", Static).update(text)
-        if (period is not None) != getattr(self, "_valid", None):  # the footer redraws only on a change
-            self._valid = period is not None
-            self.refresh_bindings()
-        return period is not None
+        self.valid = period is not None
+        return self.valid
 
     def on_input_changed(self, event: Input.Changed) -> None:
         setattr(self.app.wizard, event.input.id, event.value)
@@ -91,12 +91,10 @@ class DatesScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
-            return self.app.wizard.period(self.app.today) is not None or None
+            return self.valid or None
         return super().check_action(action, parameters)
 
     def action_next(self) -> None:
-        from recon_tui.tui.screens.count import CountScreen
-
         if not self.validate():
             wizard = self.app.wizard
             check = check_dates(wizard.previous, wizard.current, self.app.today)
@@ -104,4 +102,4 @@ class DatesScreen(StepScreen):
             if not bad.disabled:
                 bad.focus()
             return
-        self.app.push_screen(CountScreen())
+        self.post_message(self.Done(self))

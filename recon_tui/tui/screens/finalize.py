@@ -7,17 +7,18 @@ path of the printed report saved beside the database.
 from __future__ import annotations
 
 from textual import work
+from textual.reactive import var
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from recon_tui.ledger import Reconciliation
-from recon_tui.ledger.finalize import FinalizeError, FinalizeRequest
 from recon_tui.money import format_grouped, parse_cents
+from recon_tui.service import FinalizeError, FinalizeRequest, Reconciliation
 from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.screens.confirm import Confirm, asking
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+from recon_tui.tui.widgets.status import StatusLine
 
 
 def build_request(wizard, rec: Reconciliation) -> FinalizeRequest:
@@ -44,40 +45,31 @@ def locked_text(request: FinalizeRequest, rec: Reconciliation, number: int | Non
     ])
 
 
-class ConfirmFinalize(ModalScreen[bool]):
+class ConfirmFinalize(Confirm[bool]):
     """Says exactly what will be locked; Enter/y finalizes, Esc/n does not."""
 
     BINDINGS = [Binding("y,enter", "answer(True)", "Finalize", id="yes"),
                 Binding("n,escape", "answer(False)", "Cancel", id="no")]
 
     def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static("Finalize and lock?", classes="title")
-            yield Static(self.text, markup=False)
-            yield Static("Once finalized, the record and its figures, counts and notes can never be changed "
-                         "or deleted; only the latest can be reopened, with a reason.", classes="hint", markup=False)
-            yield Static("y / Enter: finalize    n / Esc: go back", classes="hint", markup=False)
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+        super().__init__(*asking("Finalize and lock?", text,
+                                 "Once finalized, the record and its figures, counts and notes can never be "
+                                 "changed or deleted; only the latest can be reopened, with a reason.",
+                                 "y / Enter: finalize    n / Esc: go back"), footer=False)
 
 
 class FinalizeScreen(StepScreen):
     STEP = "Finalize"
-    SUB_TITLE = "Step 6 of 6 · Finalize"
     BINDINGS = [
         Binding("ctrl+f", "finalize", "Finalize…", id="finalize", tooltip="Lock this reconciliation"),
         Binding("ctrl+n", "new", "New reconciliation", id="new", tooltip="Start the next period"),
     ]
 
+    done = var(False, bindings=True)  # finalized: only a new reconciliation is left to start
+
     def __init__(self, rec: Reconciliation) -> None:
         super().__init__()
         self.rec = rec
-        self.done = False
 
     def compose(self) -> ComposeResult:
         wizard = self.app.wizard
@@ -88,8 +80,7 @@ class FinalizeScreen(StepScreen):
             yield Static("Notes kept with the record:", classes="prompt")
             yield Input(wizard.final_notes, placeholder="e.g. April close; deposit slip 118 filed",
                         id="final-notes", compact=True)
-            yield Static("Ctrl+F finalizes (after a confirmation).", id="final-status", classes="hint",
-                         markup=False)
+            yield StatusLine("Ctrl+F finalizes (after a confirmation).", id="final-status")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -122,7 +113,7 @@ class FinalizeScreen(StepScreen):
             return
         self.prepare()
 
-    @work(thread=True, exclusive=True, group="finalize")
+    @work(thread=True, exclusive=True, group="finalize", exit_on_error=False)
     def prepare(self) -> None:
         request = build_request(self.app.wizard, self.rec)
         problems = self.app.service.finalize_problems(request)
@@ -136,7 +127,7 @@ class FinalizeScreen(StepScreen):
         self.app.push_screen(ConfirmFinalize(locked_text(request, self.rec, number)),
                              lambda yes: self.write(request) if yes else None)
 
-    @work(thread=True, exclusive=True, group="finalize")
+    @work(thread=True, exclusive=True, group="finalize", exit_on_error=False)
     def write(self, request: FinalizeRequest) -> None:
         try:
             record, printed = self.app.service.finalize(request)
@@ -146,17 +137,13 @@ class FinalizeScreen(StepScreen):
         self.app.call_from_thread(self._done, record.number, str(printed))
 
     def _status(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#final-status", Static)
-        status.update(text)
-        status.set_class(error, "error")
+        self.query_one("#final-status", StatusLine).say(text, "error" if error else "hint")
 
     def _done(self, number: int, printed: str) -> None:
         self.done = True
         self.app.wizard.started = False  # nothing left to lose: quitting no longer asks
         self.query_one("#final-notes", Input).disabled = True
         self._status(f"Finalized reconciliation #{number}.\nPrinted report: {printed}")
-        self.query_one("#final-status", Static).set_class(True, "ok")
-        self.refresh_bindings()
 
     def action_new(self) -> None:
-        self.app.start_over()
+        self.post_message(self.Done(self))  # after the last step the app starts the next reconciliation

@@ -10,17 +10,20 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Label, Static
 
-from recon_tui.ledger.finalize import Drift, FinalizeError, StoredRecord, stored_summary
-from recon_tui.ledger.summary import PAYMENT_LABELS
+from recon_tui.model import PAYMENT_LABELS
 from recon_tui.money import format_grouped
 from recon_tui.reporting import diagnosis_table
+from recon_tui.service import Drift, FinalizeError, StoredRecord, stored_summary
 from recon_tui.tui.screens.base import ReconScreen
+from recon_tui.tui.screens.confirm import Confirm
+from recon_tui.tui.screens.review import fill_tables
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+from recon_tui.tui.widgets.cells import money, number_header
 from recon_tui.tui.widgets.figures import FigureTable
+from recon_tui.tui.widgets.items import ItemTable
 
 
 class HistoryScreen(ReconScreen):
@@ -37,17 +40,17 @@ class HistoryScreen(ReconScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Breadcrumb(("History",))
-        table = DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        table = ItemTable(id="history")
         table.loading = True
         yield table
         yield Static("", id="history-status", classes="hint", markup=False)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        self.query_one("#history", DataTable).focus()
+        self.query_one("#history", ItemTable).focus()
         self.load()
 
-    @work(thread=True, exclusive=True, group="history")
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def load(self) -> None:
         records = self.app.service.history()
         self.app.call_from_thread(self._show, records, {})
@@ -55,11 +58,11 @@ class HistoryScreen(ReconScreen):
             drifts = self.app.service.recheck()  # slower: re-reads each period's records
             self.app.call_from_thread(self._show, records, drifts)
 
-    def on_mount_columns(self, table: DataTable) -> None:
+    def on_mount_columns(self, table: ItemTable) -> None:
         for label, key in (("No.", "no"), ("Method", "method"), ("Period", "period"), ("Finalized", "at"),
                            ("Status", "status")):
             table.add_column(label, key=key)
-        table.add_column(Text("QB diff.", justify="right"), key="qb")
+        table.add_column(number_header("QB diff."), key="qb")
 
     @staticmethod
     def status(record: StoredRecord, drifts: dict[int, Drift]) -> Text:
@@ -69,7 +72,7 @@ class HistoryScreen(ReconScreen):
         return Text(text)
 
     def _show(self, records: list[StoredRecord], drifts: dict[int, Drift]) -> None:
-        table = self.query_one("#history", DataTable)
+        table = self.query_one("#history", ItemTable)
         if not table.columns:
             self.on_mount_columns(table)
         if [r.number for r in records] == [r.number for r in self.records] and \
@@ -78,11 +81,9 @@ class HistoryScreen(ReconScreen):
                 table.update_cell(str(r.number), "status", self.status(r, drifts), update_width=True)
         else:
             row = table.cursor_row
-            table.clear()
-            for r in records:
-                table.add_row(f"#{r.number}", r.method, f"{r.previous_on} → {r.current_on}", r.finalized_at[:10],
-                              self.status(r, drifts), Text(format_grouped(r.qb_difference), justify="right"),
-                              key=str(r.number))
+            table.show(records, lambda r: (f"#{r.number}", r.method, f"{r.previous_on} → {r.current_on}",
+                                           r.finalized_at[:10], self.status(r, drifts), money(r.qb_difference)),
+                       key=lambda r: str(r.number))
             if records:
                 table.move_cursor(row=min(row, len(records) - 1))
         self.records, self.drifts = records, drifts
@@ -94,9 +95,7 @@ class HistoryScreen(ReconScreen):
         self.refresh_bindings()
 
     def selected(self) -> StoredRecord | None:
-        if not self.records:
-            return None
-        return self.records[self.query_one("#history", DataTable).cursor_row]
+        return self.query_one("#history", ItemTable).highlighted_item()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "open":
@@ -106,16 +105,12 @@ class HistoryScreen(ReconScreen):
             return latest is not None and self.selected() is latest
         return super().check_action(action, parameters)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.refresh_bindings()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.action_open()
-
     def action_open(self) -> None:
-        record = self.selected()
-        if record is not None:
-            self.app.push_screen(RecordScreen(record, self.drifts.get(record.number)))
+        self.query_one("#history", ItemTable).open_highlighted()
+
+    def on_item_table_selected(self, message: ItemTable.Selected) -> None:
+        record: StoredRecord = message.item
+        self.app.push_screen(RecordScreen(record, self.drifts.get(record.number)))
 
     def action_reopen(self) -> None:
         record = self.selected()
@@ -127,7 +122,7 @@ class HistoryScreen(ReconScreen):
         if reason:
             self.reopen(self.selected().number, reason)
 
-    @work(thread=True, exclusive=True, group="history")
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
     def reopen(self, number: int, reason: str) -> None:
         try:
             self.app.service.reopen(number, reason)
@@ -137,25 +132,20 @@ class HistoryScreen(ReconScreen):
         self.app.call_from_thread(self.load)
 
 
-class ReopenDialog(ModalScreen[str | None]):
-    """Asks why; an empty reason is not accepted (DOMAIN §10)."""
+class ReopenDialog(Confirm[str | None]):
+    """Asks why; an empty reason is not accepted (DOMAIN §10). Answers with the reason, or None (Esc)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel")]
+    BINDINGS = [Binding("escape", "answer(False)", "Cancel", id="cancel")]
 
     def __init__(self, record: StoredRecord, earlier: StoredRecord | None) -> None:
-        super().__init__()
+        follows = (f"the next reconciliation starts again after {earlier.current_on}" if earlier
+                   else "no reconciliation is left in force, so the next one's previous date is entered again")
+        super().__init__(Static(f"Reopen reconciliation #{record.number}?", classes="title"),
+                         Static(f"It stays on file, marked reopened; {follows}.", markup=False),
+                         Label("Reason (required), Enter to reopen, Esc to cancel:"),
+                         Input(placeholder="e.g. late refund found", id="reason"),
+                         Static("", id="reason-error", classes="error", markup=False), footer=False)
         self.record, self.earlier = record, earlier
-
-    def compose(self) -> ComposeResult:
-        r = self.record
-        with Vertical(classes="dialog"):
-            yield Static(f"Reopen reconciliation #{r.number}?", classes="title")
-            follows = (f"the next reconciliation starts again after {self.earlier.current_on}" if self.earlier
-                       else "no reconciliation is left in force, so the next one's previous date is entered again")
-            yield Static(f"It stays on file, marked reopened; {follows}.", markup=False)
-            yield Label("Reason (required), Enter to reopen, Esc to cancel:")
-            yield Input(placeholder="e.g. late refund found", id="reason")
-            yield Static("", id="reason-error", classes="error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if not event.value.strip():
@@ -163,8 +153,8 @@ class ReopenDialog(ModalScreen[str | None]):
             return
         self.dismiss(event.value.strip())
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(None)  # only Esc answers with a key; the reason comes with Enter
 
 
 class RecordScreen(ReconScreen):
@@ -201,8 +191,6 @@ class RecordScreen(ReconScreen):
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
-        from recon_tui.tui.screens.review import fill_tables
-
         for table in fill_tables(self, stored_summary(self.record)).values():
             table.figures.clear()  # read-only: the stored figures, no drill-down into today's records
             table.refresh_bindings()

@@ -1,4 +1,8 @@
-"""One order as of the period's current date: lines, status dates, payments and balance (DOMAIN §4)."""
+"""One order as of the period's current date: lines, status dates, payments and balance (DOMAIN §4).
+
+Every list of records opens an order the same way, with ``open_order`` (a payment's order is looked
+up in a worker).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,29 @@ from recon_tui.money import format_grouped
 from recon_tui.service import OrderDetail
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+from recon_tui.tui.widgets.cells import money, number_header
 
 
-def _right(cents: int, bold: bool = False) -> Text:
-    return Text(format_grouped(cents), justify="right", style="bold" if bold else "")
+def open_order(screen: ReconScreen, kind: str, record_id: str, as_of: date) -> None:
+    """Open the order behind an order's or a payment's record, one crumb deeper than ``screen``'s.
+
+    Nothing opens if the user left ``screen`` meanwhile; a payment that is gone by now says so."""
+    def push(order_id: str) -> None:
+        if screen.is_current:
+            screen.app.push_screen(OrderScreen(screen.crumbs + (f"Order {order_id}",), order_id, as_of))
+
+    def find() -> None:  # in a worker: one query
+        order_id = screen.app.service.order_of_payment(record_id)
+        if order_id is None:
+            screen.app.call_from_thread(screen.notify, f"Payment {record_id} is no longer in the database",
+                                        severity="warning")
+        else:
+            screen.app.call_from_thread(push, order_id)
+
+    if kind == "order":
+        push(record_id)
+    elif kind == "payment":
+        screen.run_worker(find, thread=True, exclusive=True, group="open", exit_on_error=False)
 
 
 class OrderScreen(ReconScreen):
@@ -43,7 +66,7 @@ class OrderScreen(ReconScreen):
     def on_mount(self) -> None:
         self.load_order()
 
-    @work(thread=True, exclusive=True, group="order")
+    @work(thread=True, exclusive=True, group="order", exit_on_error=False)
     def load_order(self) -> None:
         detail = self.app.service.order_detail(self.order_id, self.as_of)
         self.app.call_from_thread(self._show, detail)
@@ -59,16 +82,16 @@ class OrderScreen(ReconScreen):
         self.query_one("#order-dates", Static).update(
             "   ".join(f"{name} {day or '—'}" for name, day in dates))
         lines = self.query_one("#order-lines", DataTable)
-        lines.add_columns("#", "Category", "Description", Text("Amount", justify="right"))
+        lines.add_columns("#", "Category", "Description", number_header("Amount"))
         for line in o.lines:
-            lines.add_row(str(line.line_no), line.category, line.description, _right(line.amount))
-        lines.add_row("", "Sales tax", "", _right(o.sales_tax))
-        lines.add_row("", Text("Total", style="bold"), "", _right(o.total, bold=True))
+            lines.add_row(str(line.line_no), line.category, line.description, money(line.amount))
+        lines.add_row("", "Sales tax", "", money(o.sales_tax))
+        lines.add_row("", Text("Total", style="bold"), "", money(o.total, "bold"))
         pays = self.query_one("#order-payments", DataTable)
-        pays.add_columns("Date", "Payment", "Method", "Reference", Text("Amount", justify="right"))
+        pays.add_columns("Date", "Payment", "Method", "Reference", number_header("Amount"))
         for p in o.payments:
             later = " (later)" if p.paid_on > o.as_of else ""
-            pays.add_row(f"{p.paid_on}{later}", p.payment_id, p.method, p.reference, _right(p.amount))
+            pays.add_row(f"{p.paid_on}{later}", p.payment_id, p.method, p.reference, money(p.amount))
         if not o.payments:
             pays.add_row("", "(no payments)", "", "", "")
         lines.focus()

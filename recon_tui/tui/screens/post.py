@@ -22,19 +22,20 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
-from textual.widgets import DataTable, Input, Label, Static
+from textual.reactive import var
+from textual.widgets import Input, Label, Static
 
-from recon_tui.ledger.entries import Entry
-from recon_tui.ledger.period import PeriodError, parse_date
+from recon_tui.model import Entry, PeriodError, parse_date
 from recon_tui.money import format_grouped
-from recon_tui.store.posting import Batch, batch_file
+from recon_tui.service import Batch, batch_file
 from recon_tui.tui.commands import ListedCommands
 from recon_tui.tui.screens.base import ReconScreen
-from recon_tui.tui.screens.diagnosis import PagedTable, cell, money
+from recon_tui.tui.screens.confirm import Confirm, asking
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+from recon_tui.tui.widgets.cells import cell, money, number_header
 from recon_tui.tui.widgets.fields import Field
-from recon_tui.tui.widgets.footer import Footer
+from recon_tui.tui.widgets.items import ItemTable
+from recon_tui.tui.widgets.status import StatusLine
 
 
 def debits(entry: Entry) -> int:
@@ -52,29 +53,14 @@ def check_through(text: str, today: date) -> tuple[date | None, str]:
     return through, ""
 
 
-class Confirm(ModalScreen[bool]):
-    """Says what will be written and what cannot be undone; y/Enter goes ahead, n/Esc does not."""
+class ConfirmPost(Confirm[bool]):
+    """Says what will be written and what cannot be undone; y/Enter posts, n/Esc does not."""
 
-    def __init__(self, title: str, text: str, warning: str) -> None:
-        super().__init__()
-        self.title_text, self.text, self.warning = title, text, warning
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="title", markup=False)
-            yield Static(self.text, markup=False)
-            yield Static(self.warning, classes="warning", markup=False)
-            yield Static(self.KEYS, classes="hint", markup=False)
-        yield Footer()
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
-
-
-class ConfirmPost(Confirm):
     BINDINGS = [Binding("y,enter", "answer(True)", "Post", id="yes"),
                 Binding("n,escape", "answer(False)", "Cancel", id="no")]
-    KEYS = "y / Enter: post    n / Esc: cancel"
+
+    def __init__(self, title: str, text: str, warning: str) -> None:
+        super().__init__(*asking(title, text, warning, "y / Enter: post    n / Esc: cancel", note_class="warning"))
 
 
 class ListsField(Field):
@@ -115,10 +101,13 @@ def check_lines(check, limit: int = 3) -> tuple[str, bool]:
     return "\n".join(lines), False
 
 
-class ConfirmReexport(Confirm):
+class ConfirmReexport(Confirm[bool]):
     BINDINGS = [Binding("y,enter", "answer(True)", "Write again", id="yes"),
                 Binding("n,escape", "answer(False)", "Cancel", id="no")]
-    KEYS = "y / Enter: write the file again    n / Esc: cancel"
+
+    def __init__(self, title: str, text: str, warning: str) -> None:
+        super().__init__(*asking(title, text, warning, "y / Enter: write the file again    n / Esc: cancel",
+                                 note_class="warning"))
 
 
 class PostScreen(ReconScreen):
@@ -129,9 +118,7 @@ class PostScreen(ReconScreen):
     PostScreen #lists-row { height: 1; margin-top: 1; }
     PostScreen #lists-label { width: 27; }
     PostScreen #qb-lists { width: 1fr; }
-    PostScreen #lists-result { height: auto; max-height: 5; color: $text-muted; }
-    PostScreen #lists-result.-problem { color: $text-error; }
-    PostScreen #lists-result.-passed { color: $text-success; }
+    PostScreen #lists-result { height: auto; max-height: 5; }
     """
     BINDINGS = [
         Binding("ctrl+s", "post", "Post batch…", id="post_batch",
@@ -142,6 +129,9 @@ class PostScreen(ReconScreen):
                 tooltip="Write the highlighted batch's IIF file again (asks first)"),
     ]
 
+    busy = var(False, bindings=True)  # posting or re-exporting
+    checking = var(False, bindings=True)  # the account check is running
+
     def __init__(self, crumbs: tuple[str, ...] = ("Post to QuickBooks",)) -> None:
         super().__init__()
         self.crumbs = crumbs
@@ -149,9 +139,7 @@ class PostScreen(ReconScreen):
         self.through: date | None = None
         self.entries: list[Entry] | None = None  # unposted through self.through, once loaded
         self.batches: list[Batch] = []
-        self.busy = False  # posting or re-exporting
         self.reported = False  # the status line holds the outcome of a post or re-export: keep it
-        self.checking = False  # the account check is running
         self.checked = None  # the AccountCheck of the path in the field, once run
 
     def default_through(self) -> str:
@@ -167,35 +155,35 @@ class PostScreen(ReconScreen):
                 yield Label("QuickBooks lists (.iif)", id="lists-label")
                 yield ListsField("", placeholder="File › Utilities › Export › Lists to IIF Files", id="qb-lists",
                                  compact=True)
-            yield Static(self.LISTS_HINT, id="lists-result", markup=False)
+            yield StatusLine(self.LISTS_HINT, id="lists-result")
             with Horizontal(id="through-row"):
                 yield Label("Post events dated through", id="through-label")
                 yield Field(self.default_through(), placeholder="YYYY-MM-DD", id="through", max_length=10,
                             compact=True)
                 yield Static("", id="through-error", classes="error", markup=False)
             yield Static("Reading the events not yet posted…", id="unposted-summary", markup=False)
-            table = PagedTable(id="unposted")
+            table = ItemTable(id="unposted")
             table.loading = True
             yield table
-            yield Static("", id="post-status", classes="error ok", markup=False)
+            yield StatusLine(id="post-status", tone="ok")
             yield Label("Batches posted (r on a batch writes its file again)", id="batches-title",
                         classes="section-title")
-            yield DataTable(id="batches", cursor_type="row", zebra_stripes=True)
+            yield ItemTable(id="batches")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         self._show_lists(False)  # until the batches are read
-        unposted = self.query_one("#unposted", PagedTable)
+        unposted = self.query_one("#unposted", ItemTable)
         unposted.add_column("Date", key="on")
         unposted.add_column("Event", key="event")
         unposted.add_column("Customer", key="customer")
-        unposted.add_column(Text("Debits", justify="right"), key="debits")
-        batches = self.query_one("#batches", DataTable)
+        unposted.add_column(number_header("Debits"), key="debits")
+        batches = self.query_one("#batches", ItemTable)
         # fixed widths: the table is refilled as batches come and go, and must not shift about
         batches.add_column("Batch", key="number", width=5)
         batches.add_column("Through", key="through", width=10)
-        batches.add_column(Text("Entries", justify="right"), key="entries", width=9)
-        batches.add_column(Text("Exports", justify="right"), key="exports", width=7)
+        batches.add_column(number_header("Entries"), key="entries", width=9)
+        batches.add_column(number_header("Exports"), key="exports", width=7)
         batches.add_column("File", key="file")
         self.query_one("#through", Input).focus()
         self.changed_through(self.query_one("#through", Input).value)
@@ -209,18 +197,18 @@ class PostScreen(ReconScreen):
         if through is None:
             self.through, self.entries = None, None
             self.query_one("#unposted-summary", Static).update("Fix the date to see what would be posted.")
-            self.query_one("#unposted", PagedTable).show((), tuple)
+            self.query_one("#unposted", ItemTable).show((), tuple)
         elif through != self.through or self.entries is None:
             if through != self.through:
                 self.reported = False
             self.through, self.entries = through, None
             self.query_one("#unposted-summary", Static).update(f"Reading the events not yet posted through "
                                                                f"{through}…")
-            self.query_one("#unposted", PagedTable).loading = True
+            self.query_one("#unposted", ItemTable).loading = True
             self.load(through)
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="unposted")
+    @work(thread=True, exclusive=True, group="unposted", exit_on_error=False)
     def load(self, through: date | None) -> None:
         """The batches, and the events not yet posted through ``through`` (None: the batches only)."""
         service = self.app.service
@@ -237,7 +225,7 @@ class PostScreen(ReconScreen):
 
     def _failed(self, through: date, message: str) -> None:
         if self.is_attached and through == self.through:
-            self.query_one("#unposted", PagedTable).loading = False
+            self.query_one("#unposted", ItemTable).loading = False
             self.query_one("#unposted-summary", Static).update("")
             self._status(f"Cannot post: {message}", error=True)
 
@@ -249,7 +237,7 @@ class PostScreen(ReconScreen):
         if through is None or entries is None or through != self.through:
             return  # the date changed while reading: another worker brings that list
         self.entries = entries
-        table = self.query_one("#unposted", PagedTable)
+        table = self.query_one("#unposted", ItemTable)
         table.show(entries, lambda e: (e.on.isoformat(), cell(e.key), cell(e.customer), money(debits(e))))
         table.loading = False
         noun = "event" if len(entries) == 1 else "events"
@@ -279,12 +267,11 @@ class PostScreen(ReconScreen):
         else:
             text = f"Method: {books}, the books' (every batch since batch 1)"
         self.query_one("#post-method", Static).update(f"{text}\nFiles go to {self.app.service.posting_dir}")
-        table = self.query_one("#batches", DataTable)
+        table = self.query_one("#batches", ItemTable)
         row = table.cursor_row
-        table.clear()
-        for b in batches:
-            table.add_row(str(b.number), b.through, Text(f"{b.entries:,}", justify="right"),
-                          Text(str(b.exports), justify="right"), cell(Path(b.file).name), key=str(b.number))
+        table.show(batches, lambda b: (str(b.number), b.through, Text(f"{b.entries:,}", justify="right"),
+                                       Text(str(b.exports), justify="right"), cell(Path(b.file).name)),
+                   key=lambda b: str(b.number))
         if not batches:
             table.add_row("", Text("(none yet)", style="dim"), "", "", "")
         elif row > 0:
@@ -295,10 +282,7 @@ class PostScreen(ReconScreen):
         return max((b.number for b in self.batches), default=0) + 1
 
     def _status(self, text: str, error: bool = False, hint: bool = False) -> None:
-        status = self.query_one("#post-status", Static)
-        status.update(text)
-        status.set_class(not error and not hint, "ok")
-        status.set_class(hint, "hint-line")
+        self.query_one("#post-status", StatusLine).say(text, "error" if error else "hint" if hint else "ok")
 
     # -- keys -----------------------------------------------------------------------------------------
 
@@ -314,20 +298,14 @@ class PostScreen(ReconScreen):
         if event.input.id == "qb-lists":
             self.action_check_accounts()
         elif self.entries:
-            self.query_one("#unposted", PagedTable).focus()
+            self.query_one("#unposted", ItemTable).focus()
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.refresh_bindings()
-
     def highlighted_batch(self) -> Batch | None:
-        table = self.query_one("#batches", DataTable)
-        if self.focused is not table or not self.batches:
-            return None
-        row = table.cursor_row
-        return self.batches[row] if 0 <= row < len(self.batches) else None
+        table = self.query_one("#batches", ItemTable)
+        return table.highlighted_item() if self.focused is table else None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "check_accounts":
@@ -343,10 +321,7 @@ class PostScreen(ReconScreen):
     # -- the account check ------------------------------------------------------------------------------
 
     def _lists_result(self, text: str, error: bool = False, hint: bool = False) -> None:
-        result = self.query_one("#lists-result", Static)
-        result.update(text)
-        result.set_class(error, "-problem")
-        result.set_class(not error and not hint, "-passed")
+        self.query_one("#lists-result", StatusLine).say(text, "error" if error else "hint" if hint else "ok")
 
     def action_check_accounts(self) -> None:
         if self.checking or self.busy or self.batches:
@@ -360,10 +335,9 @@ class PostScreen(ReconScreen):
             return
         self.checking, self.checked = True, None
         self._lists_result(f"Checking the accounts against {path}…", hint=True)
-        self.refresh_bindings()
         self.run_check(path)
 
-    @work(thread=True, exclusive=True, group="check")
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def run_check(self, path: str) -> None:
         try:
             check = self.app.service.check_accounts(Path(path).expanduser())
@@ -384,7 +358,6 @@ class PostScreen(ReconScreen):
             self.checked = check
             text, passed = check_lines(check)
             self._lists_result(text, error=not passed)
-        self.refresh_bindings()
 
     # -- posting --------------------------------------------------------------------------------------
 
@@ -418,10 +391,9 @@ class PostScreen(ReconScreen):
     def _start_post(self, method: str, through: date) -> None:
         self.busy = True
         self._status("Posting…", hint=True)
-        self.refresh_bindings()
         self.write_batch(method, through)
 
-    @work(thread=True, exclusive=True, group="post")
+    @work(thread=True, exclusive=True, group="post", exit_on_error=False)
     def write_batch(self, method: str, through: date) -> None:
         try:
             batch = self.app.service.post(method, through)
@@ -445,7 +417,7 @@ class PostScreen(ReconScreen):
         self._status(message, error=error)
         if self.through is not None:
             self.entries = None
-            self.query_one("#unposted", PagedTable).loading = True
+            self.query_one("#unposted", ItemTable).loading = True
         self.load(self.through)
         self.refresh_bindings()
 
@@ -464,10 +436,9 @@ class PostScreen(ReconScreen):
     def _start_reexport(self, number: int) -> None:
         self.busy = True
         self._status("Writing…", hint=True)
-        self.refresh_bindings()
         self.write_again(number)
 
-    @work(thread=True, exclusive=True, group="post")
+    @work(thread=True, exclusive=True, group="post", exit_on_error=False)
     def write_again(self, number: int) -> None:
         try:
             path, export = self.app.service.reexport(number)

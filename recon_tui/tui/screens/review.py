@@ -14,11 +14,13 @@ from textual.containers import Vertical
 from textual.events import Resize
 from textual.widgets import Label, Static
 
-from recon_tui.ledger.summary import Summary
 from recon_tui.money import format_grouped
+from recon_tui.service import Summary
 from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.screens.drilldown import DrilldownScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
-from recon_tui.tui.widgets.figures import Figure, FigureTable, money
+from recon_tui.tui.widgets.cells import money, number_header
+from recon_tui.tui.widgets.figures import Figure, FigureTable
 
 TABLES = (("income", "Income Summary"), ("expenses", "Expense Summary"),
           ("payments", "Payments Received"), ("balance_sheet", "Balance Sheet"))
@@ -52,7 +54,6 @@ def fill_tables(screen, s: Summary) -> dict[str, FigureTable]:
 
 class ReviewScreen(StepScreen):
     STEP = "Review"
-    SUB_TITLE = "Step 4 of 6 · Review"
     BINDINGS = [Binding("ctrl+n", "next", "Tie-out", id="next", tooltip="Tie the studio figure out to QuickBooks"),
                 Binding("h", "app.history", "History", id="history",
                         tooltip="Finalized reconciliations and what changed in them")]
@@ -81,7 +82,7 @@ class ReviewScreen(StepScreen):
         self.load_summary()
         self.load_drift()
 
-    @work(thread=True, exclusive=True, group="drift")
+    @work(thread=True, exclusive=True, group="drift", exit_on_error=False)
     def load_drift(self) -> None:
         drifts = self.app.service.recheck()  # re-reads each finalized period's records
         self.app.call_from_thread(self._show_drift, drifts)
@@ -96,7 +97,7 @@ class ReviewScreen(StepScreen):
     def on_resize(self, event: Resize) -> None:
         self.query_one("#tables").set_class(event.size.width >= WIDE, "wide")
 
-    @work(thread=True, exclusive=True, group="review")
+    @work(thread=True, exclusive=True, group="review", exit_on_error=False)
     def load_summary(self) -> None:
         summary = self.app.service.summary(self.period)
         self.app.call_from_thread(self._show, summary)
@@ -129,12 +130,12 @@ class ReviewScreen(StepScreen):
     def _fill(table: FigureTable, headers: list[str], rows: list[tuple[str, Figure | int]]) -> None:
         table.clear(columns=True)
         table.add_column(headers[0], key="label")
-        table.add_column(Text(headers[1], justify="right"), key="amount")
+        table.add_column(number_header(headers[1]), key="amount")
         for index, (label, value) in enumerate(rows):
             figure = value if isinstance(value, Figure) else None
             amount = figure.amount if figure else value
             total = figure is None or figure.key == "subtotal"
-            table.add_row(Text(label, style="bold" if total else ""), money(amount, bold=total))
+            table.add_row(Text(label, style="bold" if total else ""), money(amount, "bold" if total else ""))
             if figure is not None:
                 table.figures[(index, 1)] = figure
 
@@ -142,8 +143,8 @@ class ReviewScreen(StepScreen):
     def _fill_sheet(table: FigureTable, s: Summary) -> None:
         table.clear(columns=True)
         table.add_column("", key="label")
-        table.add_column(Text("Change", justify="right"), key="change")
-        table.add_column(Text("Current", justify="right"), key="current")
+        table.add_column(number_header("Change"), key="change")
+        table.add_column(number_header("Current"), key="current")
         row = 0
         for side, title in (("asset", "Assets"), ("liability", "Liabilities")):
             table.add_row(Text(title, style="bold"), "", "")
@@ -156,12 +157,8 @@ class ReviewScreen(StepScreen):
         table.cursor_coordinate = table.cursor_coordinate._replace(row=1, column=1)
 
     def action_next(self) -> None:
-        from recon_tui.tui.screens.tieout import TieOutScreen
-
-        self.app.push_screen(TieOutScreen())
+        self.post_message(self.Done(self))
 
     def on_figure_table_drill(self, message: FigureTable.Drill) -> None:
-        from recon_tui.tui.screens.drilldown import DrilldownScreen
-
         self.app.push_screen(DrilldownScreen(("Review", message.table.title, message.figure.title),
                                              message.figure, self.period))

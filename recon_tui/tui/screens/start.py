@@ -20,7 +20,6 @@ METHODS = {
 
 class StartScreen(StepScreen):
     STEP = "Start"
-    SUB_TITLE = "Step 1 of 6 · Start"
     BINDINGS = [Binding("h", "history", "History", id="history", tooltip="Finalized reconciliations"),
                 Binding("p", "post", "Post to QB", id="post", tooltip="Post events to QuickBooks as an IIF batch")]
 
@@ -42,7 +41,7 @@ class StartScreen(StepScreen):
         methods.focus()
         self.load_last_finalized()
 
-    @work(thread=True, exclusive=True, group="start")
+    @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def load_last_finalized(self) -> None:
         service = self.app.service
         try:
@@ -65,16 +64,12 @@ class StartScreen(StepScreen):
         self.app.wizard.method = event.option.id
 
     def on_option_list_option_selected(self, event: MethodList.OptionSelected) -> None:
-        from recon_tui.tui.screens.dates import DatesScreen
-
         self.app.wizard.method = event.option.id
         self.app.wizard.started = True
-        self.app.push_screen(DatesScreen())
+        self.post_message(self.Done(self))
 
     def action_history(self) -> None:
         self.app.action_history()
 
     def action_post(self) -> None:
-        from recon_tui.tui.screens.post import PostScreen
-
-        self.app.push_screen(PostScreen())
+        self.app.action_open_post()

@@ -17,17 +17,21 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.reactive import var
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
-from recon_tui.ledger import Reconciliation
-from recon_tui.ledger.diagnosis import Diagnosis
-from recon_tui.link import QBFigures
+from recon_tui.model import PostingError
 from recon_tui.money import MoneyError, format_cents, format_grouped, parse_cents
-from recon_tui.store.posting import PostingError
+from recon_tui.service import Diagnosis, QBFigures, Reconciliation
 from recon_tui.tui.screens.base import StepScreen
+from recon_tui.tui.screens.diagnosis import DiagnosisScreen
+from recon_tui.tui.screens.post import PostScreen
+from recon_tui.tui.screens.reports import AgingScreen, DepositsScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
 from recon_tui.tui.widgets.fields import Field
+from recon_tui.tui.widgets.footer import Footer
+from recon_tui.tui.widgets.status import StatusLine
 
 
 def tie_out_lines(rec: Reconciliation) -> list[tuple[str, int]]:
@@ -58,7 +62,6 @@ def difference_text(studio_figure: int, balance_text: str, note: str) -> tuple[i
 
 class TieOutScreen(StepScreen):
     STEP = "Tie-out"
-    SUB_TITLE = "Step 5 of 6 · Tie-out"
     BINDINGS = [
         Binding("f5", "aging", "A/R Aging", id="aging", tooltip="The A/R Aging report behind the figure"),
         Binding("f6", "deposits", "Deposit Rec.", id="deposits", tooltip="The Customer Deposit Reconciliation"),
@@ -71,10 +74,12 @@ class TieOutScreen(StepScreen):
                 tooltip="Post events to QuickBooks as an IIF batch"),
     ]
 
+    rec: var[Reconciliation | None] = var(None, bindings=True)  # the studio figure, once computed
+    ready = var(False, bindings=True)  # a balance, and a note for a difference: Ctrl+N finalizes
+
     def compose(self) -> ComposeResult:
         wizard = self.app.wizard
         self.period = wizard.period(self.app.today)
-        self.rec: Reconciliation | None = None
         yield from self.compose_header()
         yield Breadcrumb(("Review", "Tie-out"))
         with Vertical(id="tieout", classes="step"):
@@ -98,13 +103,11 @@ class TieOutScreen(StepScreen):
                 yield Label("Transaction detail", classes="tie-label")
                 yield Field(wizard.qb_detail, placeholder=f"Transaction Detail by Account through "
                             f"{self.period.current}", id="qb-detail", compact=True)
-            yield Static("", id="tie-status", classes="error", markup=False)
-            yield Static("", id="diag-status", classes="error", markup=False)
+            yield StatusLine(id="tie-status", tone="error")
+            yield StatusLine(id="diag-status", tone="error")
         yield from self.compose_footer()
 
     def compose_footer(self):
-        from recon_tui.tui.widgets.footer import Footer
-
         yield Footer(compact=True)  # five keys of its own: the usual spacing would cut Help off at 80 columns
 
     def on_mount(self) -> None:
@@ -119,7 +122,7 @@ class TieOutScreen(StepScreen):
     def on_screen_resume(self) -> None:
         self._show_kept()
 
-    @work(thread=True, exclusive=True, group="tieout")
+    @work(thread=True, exclusive=True, group="tieout", exit_on_error=False)
     def load(self) -> None:
         rec = self.app.service.reconcile(self.period, self.app.wizard.method)
         self.app.call_from_thread(self._show, rec)
@@ -153,18 +156,8 @@ class TieOutScreen(StepScreen):
             return
         difference, message = difference_text(self.rec.tie_out.studio_figure, self.app.wizard.qb_balance,
                                               self.app.wizard.qb_note)
-        status = self.query_one("#tie-status", Static)
-        status.update(message)
-        status.set_class(self.ready, "ok")
-        self.refresh_bindings()
-
-    @property
-    def ready(self) -> bool:
-        if self.rec is None:
-            return False
-        difference, _ = difference_text(self.rec.tie_out.studio_figure, self.app.wizard.qb_balance,
-                                        self.app.wizard.qb_note)
-        return difference == 0 or (difference is not None and bool(self.app.wizard.qb_note.strip()))
+        self.ready = difference == 0 or (difference is not None and bool(self.app.wizard.qb_note.strip()))
+        self.query_one("#tie-status", StatusLine).say(message, "ok" if self.ready else "error")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
@@ -184,27 +177,19 @@ class TieOutScreen(StepScreen):
             self.action_next()
 
     def action_aging(self) -> None:
-        from recon_tui.tui.screens.reports import AgingScreen
-
         self.app.push_screen(AgingScreen(("Review", "Tie-out", "A/R Aging"), self.period.current))
 
     def action_deposits(self) -> None:
-        from recon_tui.tui.screens.reports import DepositsScreen
-
         self.app.push_screen(DepositsScreen(("Review", "Tie-out", "Deposit Reconciliation"), self.period.current))
 
     def action_next(self) -> None:
-        from recon_tui.tui.screens.finalize import FinalizeScreen
-
         if self.ready:
-            self.app.push_screen(FinalizeScreen(self.rec))
+            self.post_message(self.Done(self, (self.rec,)))  # the finalize step locks this reconciliation
 
     # -- the diagnosis (DOMAIN §9) ------------------------------------------------------------------
 
     def _diag_status(self, text: str, error: bool = False) -> None:
-        status = self.query_one("#diag-status", Static)
-        status.update(text)
-        status.set_class(not error, "ok")
+        self.query_one("#diag-status", StatusLine).say(text, "error" if error else "ok")
 
     def _show_kept(self) -> None:
         kept = self.app.wizard.diagnosis
@@ -256,7 +241,7 @@ class TieOutScreen(StepScreen):
         self._diag_status("Diagnosing…")
         self.diagnose(QBFigures(balance, trial_balance, detail), fill=balance is None)
 
-    @work(thread=True, exclusive=True, group="diagnose")
+    @work(thread=True, exclusive=True, group="diagnose", exit_on_error=False)
     def diagnose(self, qb: QBFigures, fill: bool) -> None:
         method = self.app.wizard.method
         try:
@@ -275,8 +260,6 @@ class TieOutScreen(StepScreen):
             self.app.call_from_thread(self._diagnosed, diagnosis, fill)
 
     def _diagnosed(self, diagnosis: Diagnosis, fill: bool) -> None:
-        from recon_tui.tui.screens.diagnosis import DiagnosisScreen
-
         wizard = self.app.wizard
         if fill:  # the balance came from the Trial Balance (or the detail): show it where it is typed
             wizard.qb_balance = format_cents(diagnosis.qb_balance)
@@ -288,6 +271,4 @@ class TieOutScreen(StepScreen):
             self.app.push_screen(DiagnosisScreen(diagnosis, ("Review", "Tie-out", "Diagnosis")))
 
     def action_post(self) -> None:
-        from recon_tui.tui.screens.post import PostScreen
-
         self.app.push_screen(PostScreen(("Review", "Tie-out", "Post to QuickBooks")))

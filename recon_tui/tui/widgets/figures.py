@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
-
-from recon_tui.money import format_grouped
 
 
 @dataclass(frozen=True)
@@ -25,10 +22,6 @@ class Figure:
     @property
     def title(self) -> str:
         return f"{self.label} ({self.column.title()})" if self.section == "balance_sheet" else self.label
-
-
-def money(cents: int, bold: bool = False) -> Text:
-    return Text(format_grouped(cents), style="bold" if bold else "", justify="right")
 
 
 class FigureTable(DataTable):

@@ -23,20 +23,21 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from recon_tui.quickbooks.iif import Posted, write_iif
+from recon_tui.model import Posted, PostingError
+from recon_tui.quickbooks.iif_writer import IIF_ENCODING, iif_blocks, write_iif
+from recon_tui.store.posted import export_files
 from recon_tui.store.schema import db_path
 
 if TYPE_CHECKING:
     import sqlite_utils
 
-#: QuickBooks Desktop reads IIF files as Windows-1252 (see recon_tui/quickbooks/iif.py)
-IIF_ENCODING = "cp1252"
 STALE_AFTER = 3600.0  # where a pid cannot be asked about: a temporary file untouched this long is stale
 
 
-class PostingError(Exception):
-    """Posting refused; the message is one line and says what to do."""
-
+def batch_file(directory: Path, number: int, export: int = 1) -> Path:
+    """``studio-batch-0001.iif``, and ``studio-batch-0001-export-2.iif`` for its second export."""
+    suffix = "" if export == 1 else f"-export-{export}"
+    return directory / f"studio-batch-{number:04d}{suffix}.iif"
 
 
 _TEMP = re.compile(r"^\.(?P<name>studio-batch-(?P<batch>[0-9]+)(?:-export-(?P<export>[0-9]+))?\.iif)"
@@ -88,7 +89,7 @@ def finish_files(db: sqlite_utils.Database, directory: Path) -> list[Path]:
     """Put in place the file of every recorded batch or re-export whose process died between the
     commit and the rename (its complete temporary file is left), and remove this database's other
     temporary files whose process is gone. Returns the files put in place."""
-    files = db.execute("SELECT batch, export, file FROM batch_exports").fetchall()
+    files = export_files(db)
     recorded = {(batch, export): Path(file).name for batch, export, file in files}
     folders = {Path(directory)} | {Path(file).parent for _, _, file in files if not Path(file).exists()}
     tag = _db_tag(db)
@@ -141,7 +142,7 @@ class BatchFile:
         try:
             with open(self.body, "w", encoding=IIF_ENCODING, newline="") as body:
                 for posted, names in chunks:
-                    body.write(_blocks(posted, accounts, names))
+                    body.write(iif_blocks(posted, accounts, names))
                     count += len(posted)
                     customers |= names
             if count:
@@ -180,25 +181,6 @@ class BatchFile:
                                f"({exc.strerror or exc}): run post again to finish it") from None
         self._done()
         _sync_dir(self.path.parent)
-
-
-def _blocks(posted: list[Posted], accounts: dict[str, str], customers: set[str]) -> str:
-    """The TRNS blocks write_iif writes for ``posted`` (its list rows left out: they come once, first)."""
-    out = io.StringIO()
-    start: list[int] = []
-
-    def entries():
-        start.append(out.tell())  # write_iif asks for the first entry once its list rows are written
-        yield from posted
-    write_iif(out, entries(), accounts, customers)
-    text = out.getvalue()
-    if not start or not start[0]:  # write_iif read the entries first after all: find the list rows' end
-        head = io.StringIO()
-        write_iif(head, [], accounts, customers)
-        if not text.startswith(head.getvalue()):
-            raise RuntimeError("write_iif's list rows do not come first: the batch file cannot be put together")
-        start = [len(head.getvalue())]
-    return text[start[0]:]
 
 
 def _append(source, out) -> None:

@@ -1,28 +1,22 @@
-"""What the screens may ask of the studio's books, and nothing more.
-
-The terminal UI runs every call here in a worker thread. SQLite connections must not be shared
-between threads, so each call opens its own connection and closes it when done (opening one
-costs well under a millisecond next to the queries). Nothing here imports textual.
-"""
+"""The review of a period: its figures, the money count, the records behind any figure, one order."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Iterator
 
-from recon_tui.closing import ClosingService
-from recon_tui.config import Config
-from recon_tui.ledger import Period, Reconciliation, reconcile
-from recon_tui.ledger.period import Status, status_at
-from recon_tui.ledger.summary import PAYMENT_LABELS, Summary, summarize
-from recon_tui.link import LinkService
+from recon_tui.ledger.aging import AgingReport
+from recon_tui.ledger.deposits import DepositReconciliation
+from recon_tui.ledger.status import status_at
+from recon_tui.ledger.summary import Summary
+from recon_tui.ledger.tie_out import Reconciliation
+from recon_tui.model import BANK_METHODS, PAYMENT_LABELS, Period, Status
+from recon_tui.service import figures
+from recon_tui.service.books import Books
 from recon_tui.store import orders as order_sql
-from recon_tui.store.drilldown import BANK_METHODS, DrillRow, drilldown
+from recon_tui.store.drilldown import DrillRow, drilldown
 from recon_tui.store.queries import payment_totals
-from recon_tui.store.schema import open_store
 
 
 @dataclass(frozen=True)
@@ -33,12 +27,14 @@ class CountLine:
     label: str
     system: int
 
+
 @dataclass(frozen=True)
 class OrderLine:
     line_no: int
     category: str
     description: str
     amount: int
+
 
 @dataclass(frozen=True)
 class OrderPayment:
@@ -47,6 +43,7 @@ class OrderPayment:
     method: str
     amount: int
     reference: str
+
 
 @dataclass(frozen=True)
 class OrderDetail:
@@ -80,16 +77,17 @@ class OrderDetail:
     def balance(self) -> int:
         return (0 if self.status is Status.VOIDED else self.total) - self.paid
 
+
 class DrillSource:
     """The records behind one figure; every call reads on a fresh connection (any thread)."""
 
-    def __init__(self, service: ReconService, period: Period, section: str, key: str, column: str) -> None:
-        self._service, self._args = service, (period, section, key, column)
+    def __init__(self, books: Books, period: Period, section: str, key: str, column: str) -> None:
+        self._books, self._args = books, (period, section, key, column)
 
     @contextmanager
     def _drill(self):
-        with self._service.connection() as db:
-            yield drilldown(db, self._service.config, *self._args)
+        with self._books.connection() as db:
+            yield drilldown(db, self._books.config, *self._args)
 
     def count(self) -> int:
         with self._drill() as d:
@@ -103,66 +101,51 @@ class DrillSource:
         with self._drill() as d:
             return d.page(offset, limit)
 
+
 def _day(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
-class ReconService(ClosingService, LinkService):
-    """The studio's books as the reconciliation wizard sees them, for one config and database.
 
-    The closing steps (tie-out reports, finalize, history) come from ClosingService."""
+class Review:
+    """The figures of a period (DOMAIN §5-7) and what lies behind them."""
 
-    def __init__(self, config: Config, db_path: Path, today: date, *, user: str | None = None,
-                 clock=None) -> None:
-        self.config, self.db_path, self.today = config, Path(db_path), today
-        self.user, self.clock = user, clock
-
-    @property
-    def studio_name(self) -> str:
-        return self.config.studio_name
-
-    @property
-    def default_method(self) -> str:
-        return self.config.accounting_method
-
-    @contextmanager
-    def connection(self) -> Iterator:
-        db = open_store(self.db_path)
-        try:
-            yield db
-        finally:
-            db.conn.close()
-
-    def check(self) -> None:
-        """Raises StoreError when the database cannot be used (missing, corrupt, newer)."""
-        with self.connection():
-            pass
+    def __init__(self, books: Books) -> None:
+        self.books = books
 
     def reconcile(self, period: Period, method: str) -> Reconciliation:
-        with self.connection() as db:
-            return reconcile(db, self.config, period, method)
+        with self.books.connection() as db:
+            return figures.reconcile(db, self.books.config, period, method)
 
     def summary(self, period: Period) -> Summary:
         """The §5 figures alone: what the review shows (the reports of §6-7 take longer)."""
-        with self.connection() as db:
-            return summarize(db, self.config, period)
+        with self.books.connection() as db:
+            return figures.summarize(db, self.books.config, period)
+
+    def aging(self, as_of: date) -> AgingReport:
+        with self.books.connection() as db:
+            return figures.aging_report(db, self.books.config, as_of)
+
+    def deposit_reconciliation(self, as_of: date) -> DepositReconciliation:
+        with self.books.connection() as db:
+            return figures.deposit_reconciliation(db, as_of)
 
     def count_lines(self, period: Period) -> tuple[CountLine, ...]:
-        with self.connection() as db:
+        with self.books.connection() as db:
             totals = payment_totals(db, period.previous.isoformat(), period.current.isoformat())
         return tuple(CountLine(m, PAYMENT_LABELS[m], totals.net(m)) for m in BANK_METHODS)
 
     def drilldown(self, period: Period, section: str, key: str, column: str = "amount") -> DrillSource:
-        source = DrillSource(self, period, section, key, column)
+        source = DrillSource(self.books, period, section, key, column)
         with source._drill():  # an unknown figure fails here, not on the first page
             pass
         return source
 
     def order_of_payment(self, payment_id: str) -> str | None:
-        with self.connection() as db:
+        with self.books.connection() as db:
             return order_sql.order_of_payment(db, payment_id)
 
     def order_detail(self, order_id: str, as_of: date) -> OrderDetail | None:
-        with self.connection() as db:
+        with self.books.connection() as db:
             row = order_sql.order_row(db, order_id)
             if row is None:
                 return None
