@@ -28,6 +28,9 @@ class Method:
     gl_role: str
     sign: int
     line_key: str
+    title: str  # as the start screen names it
+    explain: str  # what its tie-out checks, in words
+    sheet_label: str  # the Balance Sheet line of the studio figure, as the review names it
 
     def account(self, gl_accounts) -> str:
         """The QuickBooks account the method ties out, from a config's ``gl_accounts``."""
@@ -51,8 +54,11 @@ class Method:
         return self.name
 
 
-ACCRUAL = Method("accrual", "accounts_receivable", 1, "accounts_receivable")
-CASH = Method("cash", "customer_deposits", -1, "deposits")
+ACCRUAL = Method("accrual", "accounts_receivable", 1, "accounts_receivable", "Accrual",
+                 "ties out Accounts Receivable = A/R Aging − Deposit Reconciliation outstanding",
+                 "Accounts Receivable")
+CASH = Method("cash", "customer_deposits", -1, "deposits", "Cash",
+              "ties out Customer Deposits = Deposit Reconciliation deposits", "Deposits")
 _BY_NAME = {m.name: m for m in (ACCRUAL, CASH)}
 #: the methods' names, as the config, the database and the command line spell them
 METHODS = tuple(_BY_NAME)

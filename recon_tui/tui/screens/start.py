@@ -9,13 +9,10 @@ from textual.containers import Vertical
 from textual.widgets import Label, Static
 from textual.widgets.option_list import Option
 
+from recon_tui.model import METHODS, Method
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.widgets.fields import MethodList
 
-METHODS = {
-    "accrual": ("Accrual", "ties out Accounts Receivable = A/R Aging − Deposit Reconciliation outstanding"),
-    "cash": ("Cash", "ties out Customer Deposits = Deposit Reconciliation deposits"),
-}
 
 
 class StartScreen(StepScreen):
@@ -31,7 +28,7 @@ class StartScreen(StepScreen):
             yield Static(f"Database: {service.db_path}", id="database", markup=False)
             yield Static("Last finalized: …", id="last-finalized", markup=False)
             yield Label("Accounting method (↑↓ to choose, Enter to continue)", classes="prompt")
-            options = [Option(f"{name}: {explain}", id=key) for key, (name, explain) in METHODS.items()]
+            options = [Option(f"{m.title}: {m.explain}", id=m.name) for m in map(Method.of, METHODS)]
             yield MethodList(*options, id="method")
         yield from self.compose_footer()
 

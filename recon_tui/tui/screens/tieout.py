@@ -21,7 +21,7 @@ from textual.reactive import var
 from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
-from recon_tui.model import PostingError
+from recon_tui.model import Method, PostingError
 from recon_tui.money import MoneyError, format_cents, format_grouped, parse_cents
 from recon_tui.service import Diagnosis, QBFigures, Reconciliation
 from recon_tui.tui.screens.base import StepScreen
@@ -37,7 +37,7 @@ from recon_tui.tui.widgets.status import StatusLine
 def tie_out_lines(rec: Reconciliation) -> list[tuple[str, int]]:
     """The studio figure, computed from the reports, as the page shows it."""
     t = rec.tie_out
-    if t.method == "accrual":
+    if Method.of(t.method).accrues:
         return [("A/R Aging total", t.aging_total), ("less Deposit Reconciliation outstanding", -t.outstanding_total),
                 ("Studio figure", t.studio_figure)]
     return [("Deposit Reconciliation deposits", t.deposits_total), ("Studio figure", t.studio_figure)]
@@ -132,7 +132,7 @@ class TieOutScreen(StepScreen):
         width = max(len(label) for label, _ in tie_out_lines(rec)) + 2
         lines = [f"Must equal the QuickBooks GL balance of {rec.tie_out.gl_account}:"]
         lines += [f"  {label:<{width}}{format_grouped(amount):>14}" for label, amount in tie_out_lines(rec)]
-        sheet = "Accounts Receivable" if rec.method == "accrual" else "Deposits"
+        sheet = Method.of(rec.method).sheet_label
         lines.append(f"  {'Balance Sheet ' + sheet + ' (Current)':<{width}}"
                      f"{format_grouped(rec.tie_out.balance_sheet_figure):>14}  both ways agree")
         self.query_one("#tie-figures", Static).update("\n".join(lines))
