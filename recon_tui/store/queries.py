@@ -28,13 +28,16 @@ def paid_sql(d: str) -> str:
     return f"(SELECT COALESCE(SUM(p.amount), 0) FROM payments p WHERE p.order_id = o.order_id AND p.paid_on <= {d})"
 
 
+def _in_period(select: str, column: str, after: str | None, through: str) -> tuple[str, dict[str, str]]:
+    """``select`` limited to rows whose ``column`` is in ``(after, through]`` (``after`` None: since the beginning)."""
+    if after is None:
+        return f"{select} WHERE {column} <= :c", {"c": through}
+    return f"{select} WHERE {column} <= :c AND {column} > :p", {"c": through, "p": after}
+
+
 def payment_totals(db: sqlite_utils.Database, after: str | None, through: str) -> PaymentTotals:
     """Payments dated in ``(after, through]`` (``after`` None: since the beginning)."""
-    sql = "SELECT method, SUM(positive), SUM(negative) FROM daily_payments WHERE day <= :c"
-    params = {"c": through}
-    if after is not None:
-        sql += " AND day > :p"
-        params["p"] = after
+    sql, params = _in_period("SELECT method, SUM(positive), SUM(negative) FROM daily_payments", "day", after, through)
     positive, negative = {}, {}
     for method, pos, neg in db.execute(sql + " GROUP BY method", params):
         positive[method], negative[method] = pos, neg
@@ -42,11 +45,7 @@ def payment_totals(db: sqlite_utils.Database, after: str | None, through: str) -
 
 
 def credit_adjustment_total(db: sqlite_utils.Database, after: str | None, through: str) -> int:
-    sql = "SELECT COALESCE(SUM(amount), 0) FROM credit_adjustments WHERE adjusted_on <= :c"
-    params = {"c": through}
-    if after is not None:
-        sql += " AND adjusted_on > :p"
-        params["p"] = after
+    sql, params = _in_period("SELECT COALESCE(SUM(amount), 0) FROM credit_adjustments", "adjusted_on", after, through)
     return db.execute(sql, params).fetchone()[0]
 
 
