@@ -20,6 +20,15 @@ class StoreError(Exception):
     """A database that cannot be used: missing, corrupt, locked, or from a newer version."""
 
 
+def _never_changed(table: str, noun: str, deleted: str = "never deleted") -> str:
+    """The two triggers that make the database refuse to change or delete a row of ``table``."""
+    return f"""
+        CREATE TRIGGER {table}_never_change BEFORE UPDATE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{noun} is never changed'); END;
+        CREATE TRIGGER {table}_never_deleted BEFORE DELETE ON {table}
+            BEGIN SELECT RAISE(ABORT, '{noun} is {deleted}'); END;"""
+
+
 _V1 = """
         CREATE TABLE customers (
             customer_id TEXT PRIMARY KEY,
@@ -126,14 +135,8 @@ _V2 = """
         );
         CREATE VIEW reconciliations_in_force AS
             SELECT * FROM reconciliations WHERE number NOT IN (SELECT number FROM reopenings);
-        CREATE TRIGGER reconciliations_never_change BEFORE UPDATE ON reconciliations
-            BEGIN SELECT RAISE(ABORT, 'a finalized reconciliation is never changed'); END;
-        CREATE TRIGGER reconciliations_never_deleted BEFORE DELETE ON reconciliations
-            BEGIN SELECT RAISE(ABORT, 'a finalized reconciliation is never deleted (reopen it instead)'); END;
-        CREATE TRIGGER reopenings_never_change BEFORE UPDATE ON reopenings
-            BEGIN SELECT RAISE(ABORT, 'a reopening is never changed'); END;
-        CREATE TRIGGER reopenings_never_deleted BEFORE DELETE ON reopenings
-            BEGIN SELECT RAISE(ABORT, 'a reopening is never deleted'); END;
+""" + _never_changed("reconciliations", "a finalized reconciliation", "never deleted (reopen it instead)") + \
+    _never_changed("reopenings", "a reopening") + """
         CREATE TRIGGER reconciliations_chain BEFORE INSERT ON reconciliations
             WHEN NEW.number <= COALESCE((SELECT MAX(number) FROM reconciliations), 0)
               OR NEW.previous_on != COALESCE(
@@ -181,19 +184,8 @@ _V3 = """
             file TEXT NOT NULL,
             PRIMARY KEY (batch, export)
         ) WITHOUT ROWID;
-        CREATE TRIGGER posting_batches_never_change BEFORE UPDATE ON posting_batches
-            BEGIN SELECT RAISE(ABORT, 'a posting batch is never changed'); END;
-        CREATE TRIGGER posting_batches_never_deleted BEFORE DELETE ON posting_batches
-            BEGIN SELECT RAISE(ABORT, 'a posting batch is never deleted'); END;
-        CREATE TRIGGER posted_entries_never_change BEFORE UPDATE ON posted_entries
-            BEGIN SELECT RAISE(ABORT, 'a posted entry is never changed'); END;
-        CREATE TRIGGER posted_entries_never_deleted BEFORE DELETE ON posted_entries
-            BEGIN SELECT RAISE(ABORT, 'a posted entry is never deleted'); END;
-        CREATE TRIGGER batch_exports_never_change BEFORE UPDATE ON batch_exports
-            BEGIN SELECT RAISE(ABORT, 'an export is never changed'); END;
-        CREATE TRIGGER batch_exports_never_deleted BEFORE DELETE ON batch_exports
-            BEGIN SELECT RAISE(ABORT, 'an export is never deleted'); END;
-"""
+""" + _never_changed("posting_batches", "a posting batch") + _never_changed("posted_entries", "a posted entry") + \
+    _never_changed("batch_exports", "an export") + "\n"
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
