@@ -22,10 +22,22 @@ from recon_tui.model import Period, PeriodError
 EXIT_ENV, EXIT_INPUT, EXIT_BUG = 1, 2, 70
 
 
+def _negative_amounts(argv: list[str]) -> list[str]:
+    """``--qb-balance -1,234.50`` as ``--qb-balance=-1,234.50``: argparse takes only plain negative
+    numbers for values, and would read a grouped or $ amount as an unknown option."""
+    out: list[str] = []
+    for arg in argv:
+        if out and out[-1] == "--qb-balance" and arg[:1] == "-" and arg[1:2] in set("0123456789$.("):
+            out[-1] = f"--qb-balance={arg}"
+        else:
+            out.append(arg)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(_negative_amounts(sys.argv[1:] if argv is None else argv))
         if args.command is None:
             return cmd_app(args)
         return COMMANDS[args.command](args)
@@ -106,7 +118,7 @@ def cmd_import(args) -> int:
         raise UsageError(f"import: {directory}: not a directory")
     try:
         with _progress() as progress:
-            result = _service(args, config, checked=False).import_files(directory, progress)
+            result, changed = _service(args, config, checked=False).import_checked(directory, progress)
     except ImportFailed as failed:
         for warning in failed.result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -114,7 +126,7 @@ def cmd_import(args) -> int:
             print(problem, file=sys.stderr)
         print(f"error: {len(failed.result.problems)} problem(s) found; nothing was imported", file=sys.stderr)
         return EXIT_INPUT
-    for warning in result.warnings:
+    for warning in result.warnings + changed:
         print(f"warning: {warning}", file=sys.stderr)
     for item in result.files:
         print(f"{item.filename}: {item.rows} rows ({item.new} new, {item.rows - item.new} updated or unchanged)")
@@ -175,7 +187,7 @@ def cmd_deposits(args) -> int:
 
 
 def cmd_finalize(args) -> int:
-    from recon_tui.money import MoneyError, parse_cents
+    from recon_tui.money import MoneyError, parse_typed_cents
     from recon_tui.service import FinalizeRequest, QBFigures
     from recon_tui.service.errors import FinalizeError, PostingError, QBReportError
 
@@ -184,7 +196,7 @@ def cmd_finalize(args) -> int:
 
     def cents(option: str, text: str) -> int:
         try:
-            return parse_cents(text)
+            return parse_typed_cents(text)
         except MoneyError as exc:
             raise UsageError(f"finalize: {option}: {exc}") from None
 
@@ -372,7 +384,7 @@ def _first_batch_note() -> None:
 
 
 def cmd_diagnose(args) -> int:
-    from recon_tui.money import MoneyError, parse_cents
+    from recon_tui.money import MoneyError, parse_typed_cents
     from recon_tui.reporting import render_diagnosis
     from recon_tui.service import QBFigures
     from recon_tui.service.errors import QBReportError
@@ -382,7 +394,7 @@ def cmd_diagnose(args) -> int:
     balance = None
     if args.qb_balance is not None:
         try:
-            balance = parse_cents(args.qb_balance)
+            balance = parse_typed_cents(args.qb_balance)
         except MoneyError as exc:
             raise UsageError(f"diagnose: --qb-balance: {exc}") from None
     if balance is None and args.qb_trial_balance is None and args.qb_detail is None:

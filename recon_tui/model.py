@@ -173,12 +173,33 @@ class Period:
 
 
 def parse_date(text: str, what: str = "date") -> date:
+    """``YYYY-MM-DD``; the error says which: empty, another form, or a day the calendar lacks."""
+    if isinstance(text, str) and not text.strip():
+        raise PeriodError(f"{what} is required (YYYY-MM-DD)")
     try:
         if len(text) != 10:
             raise ValueError
         return date.fromisoformat(text)
     except (ValueError, TypeError):
-        raise PeriodError(f"{what}: {text!r} is not a date (expected YYYY-MM-DD)") from None
+        raise PeriodError(_not_a_date(text, what)) from None
+
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # not strftime's %B: the words must not follow the locale
+
+
+def _not_a_date(text: object, what: str) -> str:
+    """Why ``text`` is no date, in words: the form is right but there is no such month or day."""
+    if isinstance(text, str) and len(text) == 10 and text.isascii() and text[4] == text[7] == "-" \
+            and (text[:4] + text[5:7] + text[8:]).isdigit():
+        year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
+        if not 1 <= month <= 12:
+            return f"{what} {text}: there is no month {month:02d}"
+        if year >= 1:
+            last = (date(year + month // 12, month % 12 + 1, 1) - date(year, month, 1)).days
+            if not 1 <= day <= last:
+                return f"{what} {text}: {_MONTHS[month - 1]} {year} has no day {day}"
+    return f"{what}: {text!r} is not a date (expected YYYY-MM-DD)"
 
 
 # -- journal entries (DOMAIN §8) ---------------------------------------------------------------------

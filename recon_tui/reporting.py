@@ -18,7 +18,7 @@ from recon_tui.ledger.record import report_json
 from recon_tui.ledger.summary import BALANCE_LINES
 from recon_tui.ledger.tie_out import Reconciliation
 from recon_tui.model import ACCRUAL, PAYMENT_LABELS
-from recon_tui.money import format_cents, format_grouped, parse_cents
+from recon_tui.money import MoneyError, format_cents, format_grouped, parse_cents
 
 FORMATS = ("text", "markdown", "csv", "json")
 
@@ -265,6 +265,68 @@ def record_text(record, studio: str) -> str:
     return "\n".join(out) + "\n"
 
 
+# -- a stored figure's key and a change, in words ---------------------------------------------------
+
+_SECTION_WORDS = {"income": "Income", "expenses": "Expenses", "payments": "Payments", "balance_sheet": "Balance Sheet",
+                  "deposit_reconciliation": "Deposit Reconciliation", "tie_out": "Tie-out"}
+_LINE_WORDS = {**PAYMENT_LABELS, "bad_debt": "Bad Debt", "in_store_credit": "In-Store Credit", "refunds": "Refunds",
+               "subtotal": "SubTotal", "total": "Total", "outstanding": "Outstanding",
+               "studio_figure": "Studio figure", "gl_account": "Account",
+               **{key: label for key, label, _ in BALANCE_LINES}}
+_FIGURE_WORDS = {"income_total": "Total Income", "expenses.total": "Total Expenses", "ar_aging_total": "A/R Aging total",
+                 "method": "Method", "previous_date": "Previous date", "current_date": "Current date"}
+
+
+def figure_words(key: str) -> str:
+    """A stored figure's key as the screens name it: ``payments.credit_card`` -> "Payments: Credit Cards",
+    ``balance_sheet.accounts_receivable.current`` -> "Balance Sheet: Accounts Receivable (current)"."""
+    if key in _FIGURE_WORDS:
+        return _FIGURE_WORDS[key]
+    section, _, rest = key.partition(".")
+    if section == "income":
+        return f"Income: {rest}"  # keyed by the account's own name
+    line, _, column = rest.partition(".")
+    words = f"{_SECTION_WORDS.get(section, section)}: {_LINE_WORDS.get(line, line)}"
+    return f"{words} ({column})" if column else words
+
+
+def amount_words(text: str) -> str:
+    """A stored amount (§2 text) as every screen shows money: grouped; anything else as it is."""
+    try:
+        return format_grouped(parse_cents(text))
+    except (MoneyError, ValueError, TypeError):
+        return str(text)
+
+
+def change_words(change) -> str:
+    """One source record that moved in a finalized period (a ledger SourceChange), money grouped."""
+    what, m = f"{change.kind} {change.record_id}", format_grouped
+    if change.was is None:
+        return f"{what} added ({m(change.now)})"
+    if change.now is None:
+        return f"{what} gone or moved out of the period (was {m(change.was)})"
+    if change.change:
+        return f"{what} changed by {m(change.change)} ({m(change.was)} -> {m(change.now)})"
+    return f"{what} edited (amount unchanged, {m(change.now)})"
+
+
+def drift_lines(drift) -> list[str]:
+    """What moved in a finalized record's period (a ledger Drift), in words, money grouped."""
+    lines = [change_words(change) for change in drift.changes]
+    if not drift.changes:
+        lines.append("records dated before the period changed")
+    lines += [f"{figure_words(name)}: {amount_words(was)} -> {amount_words(now)}" for name, was, now in drift.figures]
+    return lines
+
+
+def drift_warning(drift, limit: int = 3) -> str:
+    """One line for an import that changed a finalized period (DOMAIN §10), as the review says it."""
+    lines = drift_lines(drift)
+    shown = "; ".join(lines[:limit]) + (f"; … and {len(lines) - limit} more" if len(lines) > limit else "")
+    return (f"this import changed the period of finalized reconciliation #{drift.number}: {shown} "
+            "(recon-tui history lists every change)")
+
+
 def history_rows(records, drifts: dict[int, object]) -> list[list[str]]:
     rows = []
     for r in records:
@@ -293,7 +355,7 @@ def render_history(records, drifts: dict[int, object], fmt: str, studio: str) ->
                   "markdown" if fmt == "markdown" else "text", text_columns=7)
     for number, drift in drifts.items():
         text += f"\n#{number}: source records dated in its period changed since it was finalized:\n"
-        text += "".join(f"  {line}\n" for line in drift.describe())
+        text += "".join(f"  {line}\n" for line in drift_lines(drift))
     return text
 
 
@@ -301,7 +363,7 @@ def render_history(records, drifts: dict[int, object], fmt: str, studio: str) ->
 
 def diagnosis_table(stored: dict) -> str:
     """A stored diagnosis (its JSON) as the printed report shows it: the causes and their amounts."""
-    rows = [[c["title"], str(len(c["items"])) if c["cause"] != "unexplained" else "",
+    rows = [[c["title"], f"{len(c['items']):,}" if c["cause"] != "unexplained" else "",
              format_grouped(parse_cents(c["amount"]))] for c in stored["causes"]]
     rows.append(["Difference", "", format_grouped(parse_cents(stored["difference"]))])
     text = ("WHY THE DIFFERENCE (DIAGNOSIS)\n" + tabulate(rows, headers=["Cause", "Records", "Amount"], tablefmt="simple",
@@ -334,7 +396,7 @@ def render_diagnosis(d, fmt: str, studio: str, items: int = 20) -> str:
                  f"the studio posted {money(o.posted)} before it)\n")
     head += "".join(f"note: {note}\n" for note in d.notes)
     head += "\n"
-    rows = [[c.title, str(len(c.items)) if c.code != "unexplained" else "", money(c.amount)] for c in d.causes]
+    rows = [[c.title, f"{len(c.items):,}" if c.code != "unexplained" else "", money(c.amount)] for c in d.causes]
     rows.append(["Total", "", money(sum(c.amount for c in d.causes))])
     out = [head, tabulate(rows, headers=["Cause", "Records", "Amount"], tablefmt="simple",
                           colalign=("left", "right", "right"), disable_numparse=True) + "\n"]

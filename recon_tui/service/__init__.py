@@ -34,6 +34,7 @@ from recon_tui.ledger.tie_out import Reconciliation
 from recon_tui.model import Entry, Period, PostingError
 from recon_tui.quickbooks.chart import AccountCheck
 from recon_tui.quickbooks.tie_out_exports import QBFileError
+from recon_tui.reporting import drift_warning
 from recon_tui.service.batch_files import batch_file
 from recon_tui.service.books import Books
 from recon_tui.service.closing import Closing
@@ -142,6 +143,17 @@ class ReconService:
         """The previous date the next reconciliation must use; None: the first one, entered by the user."""
         return self.closing.previous_date()
 
+    def usual_method(self) -> tuple[str, str]:
+        """The method a new reconciliation should start with, and why (in words): the last finalized
+        record's, else the books' posting method (fixed by the first batch), else the config's."""
+        last = self.last_finalized()
+        if last is not None:
+            return last.method, f"as #{last.number} was finalized"
+        books = self.posting_method()
+        if books is not None:
+            return books, "the books post by it"
+        return self.default_method, "the config's method"
+
     def history(self) -> list[StoredRecord]:
         return self.closing.history()
 
@@ -204,6 +216,15 @@ class ReconService:
 
     def import_files(self, directory: Path, progress: Progress | None = None) -> ImportResult:
         return self.imports.import_files(directory, progress)
+
+    def import_checked(self, directory: Path, progress: Progress | None = None) -> tuple[ImportResult, list[str]]:
+        """Import, then say in words which finalized periods the import changed (DOMAIN §10: the
+        records stay as finalized; the review and the history show the drift)."""
+        closed = self.db_path.exists() and self.last_finalized() is not None  # a first import creates it
+        before = self.recheck() if closed else {}
+        result = self.import_files(directory, progress)
+        after = self.recheck() if closed else {}
+        return result, [drift_warning(drift) for number, drift in sorted(after.items()) if before.get(number) != drift]
 
     def replace_with_import(self, directory: Path, progress: Progress | None = None) -> ImportResult:
         return self.imports.replace_with(directory, progress)

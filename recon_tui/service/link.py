@@ -16,6 +16,7 @@ from recon_tui.ledger.hledger import write_journal
 from recon_tui.model import Entry, Method, Period
 from recon_tui.money import format_cents
 from recon_tui.quickbooks.chart import AccountCheck, check_accounts_file
+from recon_tui.quickbooks.iif_reader import IIFError
 from recon_tui.quickbooks.tie_out_exports import QBDetail, qb_balance_from_trial_balance, qb_detail
 from recon_tui.service import figures, journal, posting
 from recon_tui.service.batch_files import finish_files
@@ -185,8 +186,12 @@ class Link:
     def check_accounts(self, qb_lists: Path) -> AccountCheck:
         """The configured GL accounts against QuickBooks' "Lists to IIF Files" export (DOMAIN §12
         ``check-accounts``): an AccountCheck. Reads only the file, never the database. Raises
-        IIFError for a file it cannot read."""
-        return check_accounts_file(Path(qb_lists), self.config)
+        IIFError for a file it cannot read (a folder given instead of the file says so)."""
+        path = Path(qb_lists)
+        if path.is_dir():
+            raise IIFError(f"{path} is a folder: give the .iif file QuickBooks exported in it "
+                           "(File › Utilities › Export › Lists to IIF Files)")
+        return check_accounts_file(path, self.config)
 
 
 def _changes(rows: list[tuple]) -> list[Change]:

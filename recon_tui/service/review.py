@@ -81,13 +81,24 @@ class OrderDetail:
 class DrillSource:
     """The records behind one figure; every call reads on a fresh connection (any thread)."""
 
-    def __init__(self, books: Books, period: Period, section: str, key: str, column: str) -> None:
-        self._books, self._args = books, (period, section, key, column)
+    def __init__(self, books: Books, period: Period, section: str, key: str, column: str, text: str = "",
+                 order: tuple[int | None, bool] = (None, False)) -> None:
+        self._books, self._args, self.text, self.order = books, (period, section, key, column), text, order
 
     @contextmanager
     def _drill(self):
         with self._books.connection() as db:
-            yield drilldown(db, self._books.config, *self._args)
+            found = drilldown(db, self._books.config, *self._args)
+            found = found.matching(self.text) if self.text else found
+            yield found.sorted_by(*self.order) if self.order[0] is not None else found
+
+    def matching(self, text: str) -> DrillSource:
+        """The records that hold ``text`` (an order or record id, a customer, an amount); "" : all."""
+        return DrillSource(self._books, *self._args, text=text, order=self.order)
+
+    def sorted_by(self, column: int | None, descending: bool = False) -> DrillSource:
+        """The records in the order of a column (date, record, customer, detail, amount); None: by date."""
+        return DrillSource(self._books, *self._args, text=self.text, order=(column, descending))
 
     def count(self) -> int:
         with self._drill() as d:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up
 
 from recon_tui.config import Config
 from recon_tui.model import BANK_METHODS, Period
+from recon_tui.money import MoneyError, parse_cents
 from recon_tui.store.queries import BANK, changed_orders_sql, paid_sql
 
 
@@ -34,22 +35,38 @@ class DrillRow:
 class Drilldown:
     """The records behind one figure, read from the database a page at a time."""
 
-    def __init__(self, db: sqlite_utils.Database, title: str, kind: str, sql: str, params: dict) -> None:
+    #: the columns a list can be sorted by, in the order the screens show them
+    COLUMNS = ("on_date", "record_id", "customer COLLATE NOCASE", "detail COLLATE NOCASE", "amount")
+
+    def __init__(self, db: sqlite_utils.Database, title: str, kind: str, sql: str, params: dict,
+                 quick: Quick | None = None, order: str = "on_date, record_id") -> None:
         # sql selects kind, record_id, on_date, customer, detail, amount
         self.db, self.title, self.kind, self.sql, self.params = db, title, kind, sql, params
+        self.quick, self.order = quick, order
+
+    def sorted_by(self, column: int | None, descending: bool = False) -> Drilldown:
+        """The same records by one of ``COLUMNS`` (then date and record); None: by date and record."""
+        if column is None:
+            return self
+        order = f"{self.COLUMNS[column]} {'DESC' if descending else 'ASC'}, on_date, record_id"
+        return Drilldown(self.db, self.title, self.kind, self.sql, self.params, self.quick, order)
 
     def _scalar(self, expression: str):
         return self.db.execute(f"SELECT {expression} FROM ({self.sql})", self.params).fetchone()[0]
 
     def count(self) -> int:
+        if self.quick is not None:
+            return self.db.execute(self.quick.count, self.params).fetchone()[0]
         return self._scalar("COUNT(*)")
 
     def total(self) -> int:
+        if self.quick is not None:
+            return self.db.execute(self.quick.total, self.params).fetchone()[0]
         return self._scalar("COALESCE(SUM(amount), 0)")
 
     def page(self, offset: int = 0, limit: int = -1) -> list[DrillRow]:
         rows = self.db.execute(
-            f"SELECT * FROM ({self.sql}) ORDER BY on_date, record_id LIMIT :limit OFFSET :offset",
+            f"SELECT * FROM ({self.sql}) ORDER BY {self.order} LIMIT :limit OFFSET :offset",
             {**self.params, "limit": limit, "offset": offset})
         return [DrillRow(kind, rid, date.fromisoformat(on), customer, detail, amount)
                 for kind, rid, on, customer, detail, amount in rows]
@@ -57,10 +74,42 @@ class Drilldown:
     def rows(self) -> list[DrillRow]:
         return self.page()
 
+    def matching(self, text: str) -> Drilldown:
+        """The records whose id, customer or detail (a payment's order id is in it) holds ``text``
+        (any case), or whose amount is ``text`` as an amount (1,234.50, $1,234.50 and -12 too)."""
+        like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        where = " OR ".join(f"{c} LIKE :q ESCAPE '\\'" for c in ("record_id", "customer", "detail"))
+        params = {**self.params, "q": like}
+        try:
+            params["a"] = parse_cents(text.replace("$", "").replace(",", ""))
+            where += " OR amount = :a"
+        except MoneyError:
+            pass
+        return Drilldown(self.db, self.title, self.kind, f"SELECT * FROM ({self.sql}) WHERE {where}", params,
+                         order=self.order)
+
+
+@dataclass(frozen=True)
+class Quick:
+    """The count and total of a payments list without reading its rows: the count from the
+    payments' (paid_on, method, amount) index alone (no join: every payment has its order and
+    customer), the total from the daily totals (store/derived.py)."""
+
+    count: str
+    total: str
+
+
+def _quick_payments(methods: str, where: str, daily: str, in_period: bool) -> Quick:
+    """``methods``: e.g. "IN ('cash', ...)"; ``where``: the list's condition over payments ``p``;
+    ``daily``: the sum over the ``daily_payments`` rows of the methods and days, e.g. SUM(positive)."""
+    days = _in_period("day") if in_period else "day <= :c"
+    return Quick(f"SELECT COUNT(*) FROM payments p WHERE {where}",
+                 f"SELECT COALESCE({daily}, 0) FROM daily_payments WHERE method {methods} AND {days}")
+
 
 def _payments(where: str) -> str:
     return ("SELECT 'payment' AS kind, p.payment_id AS record_id, p.paid_on AS on_date, c.name AS customer, "
-            "'order ' || p.order_id || ', ' || p.method || COALESCE(' ' || p.reference, '') AS detail, "
+            "'order ' || p.order_id || ', ' || replace(p.method, '_', ' ') || COALESCE(' ' || p.reference, '') AS detail, "
             "p.amount AS amount FROM payments p JOIN orders o ON o.order_id = p.order_id "
             f"JOIN customers c ON c.customer_id = o.customer_id WHERE {where}")
 
@@ -113,7 +162,7 @@ def balance_sheet_drilldown(key: str, column: str) -> tuple[str, str]:
     """(kind, sql) of a Balance Sheet figure; ``column`` is 'change' or 'current'."""
     if key == "undeposited_funds":
         where = f"p.method IN {BANK} AND " + (_in_period("p.paid_on") if column == "change" else "p.paid_on <= :c")
-        return "payment", _payments(where)
+        return "payment", _payments(where)  # drilldown() adds the quick count and total
     if key == "in_store_credit":
         adj = _in_period("a.adjusted_on") if column == "change" else "a.adjusted_on <= :c"
         pay = _in_period("p.paid_on") if column == "change" else "p.paid_on <= :c"
@@ -166,7 +215,23 @@ def drilldown(db: sqlite_utils.Database, config: Config, period: Period, section
         kind, sql = balance_sheet_drilldown(key, column)
     else:
         raise KeyError(f"no summary figure {section}/{key}")
-    return Drilldown(db, title, kind, sql, params)
+    return Drilldown(db, title, kind, sql, params, quick_totals(section, key, column))
+
+
+def quick_totals(section: str, key: str, column: str) -> Quick | None:
+    """The fast count and total of the payments lists (None: count and sum the rows)."""
+    both = "SUM(positive + negative)"
+    if section == "balance_sheet" and key == "undeposited_funds":
+        change = column == "change"
+        where = f"p.method IN {BANK} AND " + (_in_period("p.paid_on") if change else "p.paid_on <= :c")
+        return _quick_payments(f"IN {BANK}", where, both, change)
+    if section == "count":
+        return _quick_payments(f"= '{key}'", f"p.method = '{key}' AND {_in_period('p.paid_on')}", both, True)
+    if section == "payments":
+        methods = {"refunds": f"IN {BANK}", "subtotal": f"IN {BANK}"}.get(key, f"= '{key}'")
+        daily = {"refunds": "SUM(negative)", "subtotal": both, "in_store_credit": both}.get(key, "SUM(positive)")
+        return _quick_payments(methods, f"{_payment_filter(key)} AND {_in_period('p.paid_on')}", daily, True)
+    return None
 
 
 def _payment_filter(key: str) -> str:

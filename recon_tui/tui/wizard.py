@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from recon_tui.model import Period, PeriodError, parse_date
-from recon_tui.money import MoneyError, parse_cents
+from recon_tui.money import MoneyError, parse_typed_cents
 
 
 @dataclass
@@ -57,9 +57,9 @@ def check_count(label: str, system: int, counted_text: str, note: str) -> CountC
     if not text:
         return CountCheck(None, None, f"{label}: enter the counted amount")
     try:
-        counted = parse_cents(text)
-    except MoneyError:
-        return CountCheck(None, None, f"{label}: {text!r} is not an amount (e.g. 1234.56)")
+        counted = parse_typed_cents(text)
+    except MoneyError as exc:
+        return CountCheck(None, None, f"{label}: {exc}")
     difference = counted - system
     if difference and not note.strip():
         return CountCheck(counted, difference, f"{label}: a note is required (difference is not zero)")
@@ -82,6 +82,20 @@ class Wizard:
     diagnosis: dict | None = None  # the last diagnosis (Diagnosis.to_json()), stored when finalizing
     final_notes: str = ""
     started: bool = False  # once the user left the start screen: quitting asks first
+    #: the current date of the record in force, as last read from the books ("" none): the previous
+    #: date a new reconciliation must use
+    in_force_through: str = ""
+
+    def follow(self, in_force_through: str | None) -> None:
+        """The books as read now (after a finalize or a reopen): the previous date follows the record in
+        force, and a date that came from a record since reopened is dropped (the Dates step offers its
+        default again)."""
+        through = in_force_through or ""
+        if through:
+            self.previous = through
+        elif self.previous == self.in_force_through:
+            self.previous = ""
+        self.in_force_through = through
 
     def period(self, today: date) -> Period | None:
         return check_dates(self.previous, self.current, today).period

@@ -161,7 +161,7 @@ async def test_history_opens_a_record_and_reopens_the_latest(closing_app, own_db
         assert "A reason is required." in str(app.screen.query_one("#reason-error").render())
         await pilot.press(*"late refund", "enter")
         await settle(pilot)
-        assert "reopened" in str(app.screen.query_one("#history").get_row_at(0)[4])
+        assert "reopened" in str(app.screen.query_one("#history").get_row_at(0)[3])
     conn = sqlite3.connect(own_db)
     assert conn.execute("SELECT number, reason FROM reopenings").fetchall() == [(1, "late refund")]
     conn.close()

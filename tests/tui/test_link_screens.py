@@ -139,11 +139,11 @@ async def test_posting_a_batch_from_the_post_screen(link_app, own_db):
         assert "accrual" in text(app, "#post-method")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert type(app.screen).__name__ == "ConfirmPost"
+        assert type(app.screen).__name__ == "ConfirmFirstPost"  # the first batch: the method by name
         dialog = " ".join(str(s.render()) for s in app.screen.query("Static"))
         assert "9 entries dated through 2026-05-02" in dialog and "studio-batch-0001.iif" in dialog
         assert "the batch is fixed" in dialog
-        await pilot.press("y")
+        await pilot.press("a")
         await settle(pilot)
         assert type(app.screen).__name__ == "PostScreen"
         assert text(app, "#post-status") == f"Posted batch 1: 9 entries -> {own_db.parent / 'studio-batch-0001.iif'}"
@@ -181,7 +181,7 @@ async def test_cancelling_the_post_writes_nothing_and_the_date_is_checked(link_a
                                                                           "payment:P1"]
         await pilot.press("ctrl+s")
         await settle(pilot)
-        await pilot.press("enter")
+        await pilot.press("a")  # the first batch: a names the method (y and Enter do not post)
         await settle(pilot)
         assert "Posted batch 1: 3 entries" in text(app, "#post-status")
     assert [(b.number, b.entries, b.through) for b in app.service.batches()] == [(1, 3, "2026-03-10")]
@@ -267,7 +267,7 @@ async def test_the_accounts_are_checked_before_the_first_batch(link_app, own_db)
         dialog = " ".join(str(s.render()) for s in app.screen.query("Static"))
         assert f"Accounts checked: all 10 configured accounts are in {good}." in dialog
         assert "!ACCNT" not in dialog
-        await pilot.press("y")
+        await pilot.press("a")
         await settle(pilot)
         assert "Posted batch 1" in text(app, "#post-status")
         assert not app.screen.query_one("#lists-row").display  # after the first batch the accounts exist

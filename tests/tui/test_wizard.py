@@ -60,7 +60,7 @@ async def test_invalid_dates_block_continuing_and_say_why(worked_app):
              ("2026-04-30", "2026-04-30", "must be before the current date"),
              ("2026-05-01", "2026-04-30", "must be before the current date"),
              ("2026-03-31", "2026-05-03", "is after today (2026-05-02)"),
-             ("2026-03-31", "2026-02-30", "is not a date")]
+             ("2026-03-31", "2026-02-30", "current date 2026-02-30: February 2026 has no day 30")]
     app = worked_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_at(pilot, "Dates", previous="", current="")  # the fields as the screen fills them
@@ -104,7 +104,7 @@ async def test_going_back_keeps_every_entry(worked_app):
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, CountScreen)
-        assert app.screen.query_one("#counted-eft").value == "-150"
+        assert app.screen.query_one("#counted-eft").value == "-150.00"  # shown formatted
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, DatesScreen)

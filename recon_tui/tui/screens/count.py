@@ -1,7 +1,9 @@
 """Step 3: count the money per bank method and explain any difference from the system's receipts.
 
 The system figure is the method's net receipts in the period, refunds included (drill-down
-section "count"). A non-zero difference needs a note before the review (DOMAIN §10).
+section "count"), so it differs from the Review's Payments Received, which lists refunds apart; a
+hint line says so. A non-zero difference needs a note before the review (DOMAIN §10). A period
+without any payment has nothing to count: its empty fields count as 0.00.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from textual.reactive import var
 from textual.widgets import Input, Label, Static
 
 from recon_tui.model import PAYMENT_LABELS
+from recon_tui.money import MoneyError, format_cents, format_grouped, parse_typed_cents
 from recon_tui.service import CountLine
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.screens.drilldown import DrilldownScreen
 from recon_tui.tui.widgets.cells import money
-from recon_tui.tui.widgets.fields import CountField, Field
+from recon_tui.tui.widgets.fields import CountField, NoteField
 from recon_tui.tui.widgets.figures import Figure
 from recon_tui.tui.widgets.status import StatusLine
 from recon_tui.tui.wizard import CountCheck, check_count
@@ -26,7 +29,11 @@ from recon_tui.tui.wizard import CountCheck, check_count
 
 class CountScreen(StepScreen):
     STEP = "Count"
-    BINDINGS = [Binding("ctrl+n", "next", "Review", id="next", tooltip="Review the period's figures")]
+    BINDINGS = [
+        Binding("f4", "payments", "Payments", id="payments", tooltip="List the payments behind the method's "
+                "System figure"),
+        Binding("ctrl+n", "next", "Review", id="next", tooltip="Review the period's figures"),
+    ]
 
     complete = var(False, bindings=True)  # every count entered, every difference explained
 
@@ -39,8 +46,10 @@ class CountScreen(StepScreen):
         period = wizard.period(self.app.today)
         yield from self.compose_header()
         with Vertical(id="count", classes="step"):
-            yield Static(f"Count the money received after {period.previous} through {period.current}. "
-                         "Tab moves between fields.", classes="title", markup=False)
+            yield Static(f"Count the money received after {period.previous} through {period.current}.",
+                         classes="title", markup=False)
+            yield Static("System = receipts less refunds (Review lists refunds apart). F4: payments.",
+                         id="count-hint", classes="hint", markup=False)
             with Horizontal(classes="count-row count-head"):
                 for text, cls in (("Method", "c-method"), ("System", "c-money"), ("Counted", "c-input"),
                                   ("Difference", "c-money"), ("Note", "c-note")):
@@ -49,11 +58,11 @@ class CountScreen(StepScreen):
                 with Horizontal(classes="count-row", id=f"row-{method}"):
                     yield Label(label, classes="c-method")
                     yield Label("…", id=f"system-{method}", classes="c-money")
-                    yield CountField(wizard.counted.get(method, ""), placeholder="0.00", compact=True,
-                                     id=f"counted-{method}", classes="c-input")
+                    yield CountField(shown_amount(wizard.counted.get(method, "")), placeholder="amount",
+                                     compact=True, id=f"counted-{method}", classes="c-input")
                     yield Label("", id=f"diff-{method}", classes="c-money")
-                    yield CountField(wizard.notes.get(method, ""), placeholder="note", compact=True,
-                                id=f"note-{method}", classes="c-note")
+                    yield NoteField(wizard.notes.get(method, ""), placeholder="note", compact=True,
+                                    id=f"note-{method}", classes="c-note")
             with Horizontal(classes="count-row count-total"):
                 yield Label("Total", classes="c-method")
                 yield Label("", id="system-total", classes="c-money")
@@ -78,9 +87,18 @@ class CountScreen(StepScreen):
         self.query_one("#system-total", Label).update(money(sum(line.system for line in lines)))
         self.refresh_checks()
 
+    @property
+    def nothing_to_count(self) -> bool:
+        """No payment of any bank method in the period: the empty fields count as 0.00."""
+        return bool(self.lines) and not any(line.system for line in self.lines.values())
+
+    def counted_text(self, method: str) -> str:
+        text = self.app.wizard.counted.get(method, "")
+        return "0" if not text.strip() and self.nothing_to_count else text
+
     def checks(self) -> dict[str, CountCheck]:
         wizard = self.app.wizard
-        return {m: check_count(line.label, line.system, wizard.counted.get(m, ""), wizard.notes.get(m, ""))
+        return {m: check_count(line.label, line.system, self.counted_text(m), wizard.notes.get(m, ""))
                 for m, line in self.lines.items()}
 
     def refresh_checks(self) -> None:
@@ -90,7 +108,7 @@ class CountScreen(StepScreen):
             self.query_one(f"#diff-{method}", Label).update(diff)
             counted_bad = check.counted is None and bool(self.app.wizard.counted.get(method, "").strip())
             self.query_one(f"#counted-{method}").set_class(counted_bad, "-invalid")
-            note = self.query_one(f"#note-{method}", Field)
+            note = self.query_one(f"#note-{method}", NoteField)
             note.placeholder = "note (required)" if check.difference else "note"
             note.set_class(bool(check.difference) and not note.value.strip(), "-invalid")
         counted = [c.counted for c in checks.values()]
@@ -105,30 +123,83 @@ class CountScreen(StepScreen):
         problems = [c.problem for c in checks.values() if c.problem]
         self.query_one("#count-status", StatusLine).say(
             problems[0] + (f" (+{len(problems) - 1} more)" if len(problems) > 1 else "") if problems
+            else "No payments in this period: nothing to count. Ctrl+N reviews the period."
+            if self.nothing_to_count and not any(self.app.wizard.counted.get(m, "").strip() for m in checks)
             else "Counts complete. Ctrl+N reviews the period.", "error" if problems else "ok")
         self.complete = bool(checks) and not problems
 
     def on_input_changed(self, event: Input.Changed) -> None:
         kind, method = event.input.id.split("-", 1)
-        (self.app.wizard.counted if kind == "counted" else self.app.wizard.notes)[method] = event.value
+        if kind == "counted":  # the later steps read the plain form (1234.50), whatever was typed
+            self.app.wizard.counted[method] = canonical_amount(event.value)
+        else:
+            self.app.wizard.notes[method] = event.value
         if self.lines:
             self.refresh_checks()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter on a method's row lists the payments behind its system figure."""
+        """Enter moves on as Tab does; on the last note it reviews the period, when the counts are complete."""
         event.stop()
-        method = event.input.id.split("-", 1)[1]
-        line = self.lines.get(method)
-        if line is None:
-            return
-        figure = Figure("count", method, "amount", f"{line.label} received", line.system)
-        self.app.push_screen(DrilldownScreen(("Count", figure.title), figure))
+        fields = list(self.query(".c-input, .c-note").results(Input))
+        position = fields.index(event.input)
+        if position + 1 < len(fields):
+            fields[position + 1].focus()
+        elif self.complete:
+            self.action_next()
+        else:
+            self.focus_first_problem()
+
+    def focus_first_problem(self) -> None:
+        for method, check in self.checks().items():
+            if check.problem:
+                self.query_one(f"#{'counted' if check.counted is None else 'note'}-{method}").focus()
+                return
+
+    def focused_method(self) -> str | None:
+        focused = self.focused
+        if focused is not None and focused.id and focused.id.split("-", 1)[0] in ("counted", "note"):
+            return focused.id.split("-", 1)[1]
+        return None
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
             return self.complete or None
+        if action == "payments":
+            return (bool(self.lines) and self.focused_method() is not None) or None
         return super().check_action(action, parameters)
 
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # F4 lists the payments of the focused row's method
+
+    def action_payments(self) -> None:
+        """The payments behind the focused row's system figure."""
+        line = self.lines.get(self.focused_method() or "")
+        if line is None:
+            return
+        figure = Figure("count", line.method, "amount", f"{line.label} received", line.system)
+        self.app.push_screen(DrilldownScreen(("Count", figure.title), figure))
+
     def action_next(self) -> None:
-        if self.complete:
-            self.post_message(self.Done(self))
+        if not self.complete:
+            return
+        if self.nothing_to_count:  # what the empty fields counted as is what the record keeps
+            for method in self.lines:
+                if not self.app.wizard.counted.get(method, "").strip():
+                    self.app.wizard.counted[method] = "0.00"
+        self.post_message(self.Done(self))
+
+
+def canonical_amount(text: str) -> str:
+    """``$1,234.50`` -> ``1234.50``: an amount typed as people do, in the plain form; other text as it is."""
+    try:
+        return format_cents(parse_typed_cents(text)) if text.strip() else text
+    except MoneyError:
+        return text
+
+
+def shown_amount(text: str) -> str:
+    """The plain form kept in the wizard, grouped as the field shows an amount once left."""
+    try:
+        return format_grouped(parse_typed_cents(text)) if text.strip() else text
+    except MoneyError:
+        return text

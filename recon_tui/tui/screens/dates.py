@@ -68,15 +68,23 @@ class DatesScreen(StepScreen):
         wizard = self.app.wizard
         check = check_dates(wizard.previous, wizard.current, self.app.today)
         locked = self.query_one("#previous", DateField).disabled
+        if locked and check.previous_error:  # the locked date is right: the current date is the one to fix
+            check.current_error = check.current_error or (
+                f"current date {wizard.current.strip()} must be after {wizard.previous}, where the last "
+                "finalized reconciliation ended")
+            check.previous_error = ""
         if not locked:
             self.query_one("#previous-error", Static).update(check.previous_error)
         self.query_one("#current-error", Static).update(check.current_error)
         self.query_one("#previous").set_class(bool(check.previous_error), "-invalid")
         self.query_one("#current").set_class(bool(check.current_error), "-invalid")
         period = check.period
-        text = (f"Period: after {period.previous} through {period.current} "
-                f"({(period.current - period.previous).days} days). Enter continues." if period
-                else "Fix the dates to continue.")
+        if period:
+            days = (period.current - period.previous).days
+            text = (f"Period: after {period.previous} through {period.current} "
+                    f"({days} day{'' if days == 1 else 's'}). Enter continues.")
+        else:
+            text = "Fix the dates to continue."
         self.query_one("#period", Static).update(text)
         self.valid = period is not None
         return self.valid
@@ -99,6 +107,8 @@ class DatesScreen(StepScreen):
             wizard = self.app.wizard
             check = check_dates(wizard.previous, wizard.current, self.app.today)
             bad = self.query_one("#previous" if check.previous_error else "#current")
+            if bad.disabled:
+                bad = self.query_one("#current")
             if not bad.disabled:
                 bad.focus()
             return

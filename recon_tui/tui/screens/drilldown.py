@@ -34,39 +34,62 @@ class DrilldownScreen(ReconScreen):
         self.period = self.period or self.app.wizard.period(self.app.today)
         yield from self.compose_header()
         yield Breadcrumb(self.crumbs)
-        yield Static(f"{self.figure.title}: {format_grouped(self.figure.amount)}  ·  after "
-                     f"{self.period.previous} through {self.period.current}", id="context", markup=False)
+        yield Static(f"{self.figure.title}: {format_grouped(self.figure.amount)}  ·  {self.when()}",
+                     id="context", markup=False)
         table = RecordTable(id="records")
         table.loading = True
         yield table
         yield Static("Counting records…", id="drill-total", markup=False)
         yield from self.compose_footer()
 
-    def on_mount(self) -> None:
-        self.query_one(RecordTable).load_records(self.page, on_page=self._shown)
+    def when(self) -> str:
+        """A Current figure is a balance as of the date (its records go back years); the others are
+        the period's."""
+        if self.figure.column == "current":
+            return f"as of {self.period.current}"
+        return f"after {self.period.previous} through {self.period.current}"
 
-    def page(self, offset: int, limit: int) -> list:
-        """A page of the records (in the table's worker); the first finds which records they are."""
+    def on_mount(self) -> None:
+        self.query_one(RecordTable).load_records(self.page, on_page=self._shown, arrange=self.arrange_records)
+
+    def arrange_records(self, text: str, column: int | None, descending: bool):
+        """The pages of the records holding ``text``, sorted by a column: both in SQL (``/``, ``s``)."""
+        return self._source().matching(text).sorted_by(column, descending).page
+
+    def _source(self) -> DrillSource:
         if self.source is None:
             f = self.figure
             self.source = self.app.service.drilldown(self.period, f.section, f.key, f.column)
-        return self.source.page(offset, limit)
+        return self.source
+
+    def page(self, offset: int, limit: int) -> list:
+        """A page of the records (in the table's worker); the first finds which records they are."""
+        return self._source().page(offset, limit)
 
     def _shown(self, offset: int) -> None:
         if offset == 0:  # the first page is on screen: now the slower count and total
             if self.focused is None:
                 self.query_one(RecordTable).focus()
-            self.load_totals()
+            if not self.query_one(RecordTable).filter_text:
+                self.load_totals(self._source())
+
+    def on_item_table_filtered(self, message: ItemTable.Filtered) -> None:
+        self.query_one("#drill-total", Static).update("Counting records…")
+        self.load_totals(self._source().matching(message.text) if message.text else self._source(), message.text)
 
     @work(thread=True, exclusive=True, group="totals", exit_on_error=False)
-    def load_totals(self) -> None:
-        count, total = self.source.count(), self.source.total()
-        self.app.call_from_thread(self._show_totals, count, total)
+    def load_totals(self, source: DrillSource, text: str = "") -> None:
+        count, total = source.count(), source.total()
+        self.app.call_from_thread(self._show_totals, count, total, text)
 
-    def _show_totals(self, count: int, total: int) -> None:
-        agree = "= the figure" if total == self.figure.amount else f"≠ the figure {format_grouped(self.figure.amount)}"
+    def _show_totals(self, count: int, total: int, text: str = "") -> None:
         noun = "record" if count == 1 else "records"
-        self.query_one("#drill-total", Static).update(f"{count:,} {noun} · Total {format_grouped(total)} ({agree})")
+        if text:
+            shown = f"{count:,} {noun} holding {text!r} · Total {format_grouped(total)} (/, empty, Enter: all)"
+        else:
+            agree = "= the figure" if total == self.figure.amount else f"≠ the figure {format_grouped(self.figure.amount)}"
+            shown = f"{count:,} {noun} · Total {format_grouped(total)} ({agree})"
+        self.query_one("#drill-total", Static).update(shown)
 
     def on_item_table_selected(self, message: ItemTable.Selected) -> None:
         open_order(self, message.item.kind, message.item.record_id, self.period.current)

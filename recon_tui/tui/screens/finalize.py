@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Input, Static
 
+from recon_tui.model import PAYMENT_LABELS
 from recon_tui.money import format_grouped, parse_cents
 from recon_tui.service import FinalizeError, FinalizeRequest, Reconciliation
 from recon_tui.tui.screens.base import StepScreen
@@ -89,8 +90,10 @@ class FinalizeScreen(StepScreen):
 
     def summary_text(self) -> str:
         request = build_request(self.app.wizard, self.rec)
-        counted = ", ".join(f"{m} {format_grouped(c)}" for m, c in request.counted.items()) or "nothing"
-        explained = f" (notes on {', '.join(request.count_notes)})" if request.count_notes else ""
+        counted = ", ".join(f"{PAYMENT_LABELS.get(m, m)} {format_grouped(c)}"
+                            for m, c in request.counted.items()) or "nothing"
+        noted = ", ".join(PAYMENT_LABELS.get(m, m) for m in request.count_notes)
+        explained = f" (notes on {noted})" if request.count_notes else ""
         return f"{locked_text(request, self.rec)}\nCounted: {counted}{explained}"
 
     def on_input_changed(self, event: Input.Changed) -> None:

@@ -15,7 +15,7 @@ from textual.widgets import Input, Label, Static
 
 from recon_tui.model import PAYMENT_LABELS
 from recon_tui.money import format_grouped
-from recon_tui.reporting import diagnosis_table
+from recon_tui.reporting import amount_words, diagnosis_table, drift_lines
 from recon_tui.service import Drift, FinalizeError, StoredRecord, stored_summary
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.screens.confirm import Confirm
@@ -59,16 +59,18 @@ class HistoryScreen(ReconScreen):
             self.app.call_from_thread(self._show, records, drifts)
 
     def on_mount_columns(self, table: ItemTable) -> None:
-        for label, key in (("No.", "no"), ("Method", "method"), ("Period", "period"), ("Finalized", "at"),
-                           ("Status", "status")):
-            table.add_column(label, key=key)
-        table.add_column(number_header("QB diff."), key="qb")
+        # fixed widths that fit 80 columns, so a status that grows (re-checked) never pushes the
+        # QuickBooks difference off-screen; when it was finalized, and by whom, the record says
+        for label, key, width in (("No.", "no", 4), ("Method", "method", 7), ("Period", "period", 23),
+                                  ("Status", "status", 17)):
+            table.add_column(label, key=key, width=width)
+        table.add_column(number_header("QB difference"), key="qb", width=14)
 
     @staticmethod
     def status(record: StoredRecord, drifts: dict[int, Drift]) -> Text:
-        text = "in force" if record.in_force else f"reopened {record.reopened_at[:10]}"
+        text = "in force" if record.in_force else "reopened"
         if record.number in drifts:
-            return Text(text + "; sources changed", style="bold")
+            return Text(text + ", changed", style="bold")
         return Text(text)
 
     def _show(self, records: list[StoredRecord], drifts: dict[int, Drift]) -> None:
@@ -78,18 +80,20 @@ class HistoryScreen(ReconScreen):
         if [r.number for r in records] == [r.number for r in self.records] and \
                 [r.in_force for r in records] == [r.in_force for r in self.records]:
             for r in records:  # the same list, re-checked: only the status changes (no re-layout)
-                table.update_cell(str(r.number), "status", self.status(r, drifts), update_width=True)
+                table.update_cell(str(r.number), "status", self.status(r, drifts))
         else:
             row = table.cursor_row
             table.show(records, lambda r: (f"#{r.number}", r.method, f"{r.previous_on} → {r.current_on}",
-                                           r.finalized_at[:10], self.status(r, drifts), money(r.qb_difference)),
+                                           self.status(r, drifts), money(r.qb_difference)),
                        key=lambda r: str(r.number))
             if records:
                 table.move_cursor(row=min(row, len(records) - 1))
         self.records, self.drifts = records, drifts
         table.loading = False
+        changed = len(drifts)
         message = "No finalized reconciliation yet." if not records else (
-            f"{len(drifts)} record(s) whose sources changed since they were finalized." if drifts else
+            f"{changed} record{'s' if changed != 1 else ''} changed since finalized: its sources moved (Enter "
+            "says which and by how much)." if drifts else
             "Every record in force still matches its source records." if any(r.in_force for r in records) else "")
         self.query_one("#history-status", Static).update(message)
         self.refresh_bindings()
@@ -126,9 +130,12 @@ class HistoryScreen(ReconScreen):
     def reopen(self, number: int, reason: str) -> None:
         try:
             self.app.service.reopen(number, reason)
+            last = self.app.service.last_finalized()
         except FinalizeError as exc:
             self.app.call_from_thread(self.query_one("#history-status", Static).update, str(exc))
             return
+        # the reconciliation being prepared now starts where the record in force ends (or is entered)
+        self.app.call_from_thread(self.app.wizard.follow, last.current_on if last else None)
         self.app.call_from_thread(self.load)
 
 
@@ -158,7 +165,20 @@ class ReopenDialog(Confirm[str | None]):
 
 
 class RecordScreen(ReconScreen):
-    """One finalized record, read-only: the review tables from the stored figures, counts, tie-out."""
+    """One finalized record, read-only: the review tables from the stored figures, counts, tie-out.
+
+    The whole record scrolls as one page (arrows, PageUp/PageDown, Home/End, Ctrl+Home/Ctrl+End): its
+    tables are read-only (no drill-down into today's records), so they never take the focus and keep
+    the keys from the page."""
+
+    BINDINGS = [
+        Binding("pagedown", "scroll('page_down')", "Page down", id="record_page_down", key_display="pgdn",
+                priority=True, tooltip="Read on: counts, tie-out, notes, the diagnosis"),
+        Binding("pageup", "scroll('page_up')", "Page up", id="record_page_up", show=False, priority=True),
+        Binding("end,ctrl+end", "scroll('end')", "End", id="record_end", key_display="end", priority=True,
+                tooltip="The end of the record"),
+        Binding("home,ctrl+home", "scroll('home')", "Top", id="record_home", show=False, priority=True),
+    ]
 
     def __init__(self, record: StoredRecord, drift: Drift | None) -> None:
         super().__init__()
@@ -168,7 +188,8 @@ class RecordScreen(ReconScreen):
         r = self.record
         yield from self.compose_header()
         yield Breadcrumb(("History", f"#{r.number}"))
-        state = "in force" if r.in_force else f"REOPENED {r.reopened_at} by {r.reopened_by}: {r.reopen_reason}"
+        state = "in force" if r.in_force else (f"REOPENED {r.reopened_at[:16].replace('T', ' ')} UTC by "
+                                               f"{r.reopened_by}: {r.reopen_reason}")
         yield Static(f"#{r.number} · {r.method.title()} method · after {r.previous_on} through {r.current_on}\n"
                      f"Finalized {r.finalized_at[:16].replace('T', ' ')} UTC by {r.finalized_by} · {state}",
                      id="record-context", markup=False)
@@ -176,37 +197,46 @@ class RecordScreen(ReconScreen):
             for section, title in (("income", "Income Summary"), ("expenses", "Expense Summary"),
                                    ("payments", "Payments Received"), ("balance_sheet", "Balance Sheet")):
                 yield Label(title, classes="section-title")
-                yield FigureTable(title, id=f"table-{section}",
-                                  cursor_type="cell" if section == "balance_sheet" else "row")
+                table = FigureTable(title, id=f"table-{section}",
+                                    cursor_type="cell" if section == "balance_sheet" else "row")
+                table.can_focus = False
+                table.show_cursor = False
+                yield table
             yield Label("Money counted", classes="section-title")
-            yield Static(self.counts_text(), markup=False)
+            yield Static(self.counts_text(), id="record-counts", markup=False)
             yield Label("Tie-out", classes="section-title")
-            yield Static(self.tie_text(), markup=False)
+            yield Static(self.tie_text(), id="record-tie-out", markup=False)
             if r.diagnosis:
                 yield Label("Why the difference (the diagnosis kept with the record)", classes="section-title")
                 yield Static(diagnosis_table(r.diagnosis).split("\n", 1)[1], id="record-diagnosis", markup=False)
             if self.drift is not None:
                 yield Label("Changed since it was finalized", classes="section-title")
-                yield Static("\n".join(self.drift.describe()), classes="error", markup=False)
+                yield Static("\n".join(drift_lines(self.drift)), id="record-drift", classes="error", markup=False)
+            yield Static("— end of the record —", id="record-end", classes="hint", markup=False)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         for table in fill_tables(self, stored_summary(self.record)).values():
             table.figures.clear()  # read-only: the stored figures, no drill-down into today's records
             table.refresh_bindings()
-        self.query_one("#table-income", FigureTable).focus()
+        self.query_one("#record", VerticalScroll).focus()
+
+    def action_scroll(self, where: str) -> None:
+        page = self.query_one("#record", VerticalScroll)
+        {"page_down": page.scroll_page_down, "page_up": page.scroll_page_up,
+         "end": page.scroll_end, "home": page.scroll_home}[where](animate=False)
 
     def counts_text(self) -> str:
         lines = []
         for c in self.record.counts:
             note = f"  ({c['note']})" if c["note"] else ""
-            lines.append(f"{PAYMENT_LABELS[c['method']]:<12}{format_grouped(c['system']):>14}{format_grouped(c['counted']):>14}"
-                         f"{format_grouped(c['difference']):>12}{note}")
-        return f"{'':<12}{'System':>14}{'Counted':>14}{'Difference':>12}\n" + "\n".join(lines)
+            lines.append(f"{PAYMENT_LABELS[c['method']]:<13}{format_grouped(c['system']):>14}"
+                         f"{format_grouped(c['counted']):>14}{format_grouped(c['difference']):>12}{note}")
+        return f"{'':<13}{'System':>14}{'Counted':>14}{'Difference':>12}\n" + "\n".join(lines)
 
     def tie_text(self) -> str:
         r, f = self.record, self.record.figures
-        lines = [f"Studio figure ({f['tie_out']['gl_account']}): {f['tie_out']['studio_figure']}",
+        lines = [f"Studio figure ({f['tie_out']['gl_account']}): {amount_words(f['tie_out']['studio_figure'])}",
                  f"QuickBooks balance: {format_grouped(r.qb_balance)} · difference {format_grouped(r.qb_difference)}"]
         if r.qb_note:
             lines.append(f"Note: {r.qb_note}")

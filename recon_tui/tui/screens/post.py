@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import Input, Label, Static
 
-from recon_tui.model import Entry, PeriodError, parse_date
+from recon_tui.model import METHODS, Entry, PeriodError, parse_date
 from recon_tui.money import format_grouped
 from recon_tui.service import Batch, batch_file
 from recon_tui.tui.commands import ListedCommands
@@ -61,6 +61,21 @@ class ConfirmPost(Confirm[bool]):
 
     def __init__(self, title: str, text: str, warning: str) -> None:
         super().__init__(*asking(title, text, warning, "y / Enter: post    n / Esc: cancel", note_class="warning"))
+
+
+class ConfirmFirstPost(Confirm[str | None]):
+    """The first batch fixes the books' method for good: no y/Enter here; the user names the method
+    (a or c). The other letter switches the screen to that method (its events are listed first)."""
+
+    BINDINGS = [Binding("a", "answer('accrual')", "Accrual", id="first_accrual"),
+                Binding("c", "answer('cash')", "Cash", id="first_cash"),
+                Binding("n,escape", "answer(None)", "Cancel", id="no")]
+
+    def __init__(self, title: str, text: str, warning: str, method: str) -> None:
+        other = next(m for m in METHODS if m != method)
+        keys = (f"{method[0]}: post by the {method} method    {other[0]}: switch to {other} (lists its events "
+                f"first)    n / Esc: cancel")
+        super().__init__(*asking(title, text, warning, keys, note_class="warning"))
 
 
 class ListsField(Field):
@@ -135,7 +150,8 @@ class PostScreen(ReconScreen):
     def __init__(self, crumbs: tuple[str, ...] = ("Post to QuickBooks",)) -> None:
         super().__init__()
         self.crumbs = crumbs
-        self.method: str | None = None  # the books' method, else the reconciliation's
+        self.method: str | None = None  # the books' method, else the one chosen for the first batch
+        self.choice: str | None = None  # before the first batch: the method switched to in its confirmation
         self.through: date | None = None
         self.entries: list[Entry] | None = None  # unposted through self.through, once loaded
         self.batches: list[Batch] = []
@@ -214,7 +230,7 @@ class PostScreen(ReconScreen):
         service = self.app.service
         try:
             books = service.posting_method()
-            method = books or self.app.wizard.method
+            method = books or self.choice or self.app.wizard.method
             batches = service.batches()
             entries = service.unposted(method, through) if through is not None else None
         except Exception as exc:  # PostingError (the books' other method), a broken database
@@ -261,7 +277,8 @@ class PostScreen(ReconScreen):
         self._show_lists(not batches)
         wizard = self.app.wizard.method
         if books is None:
-            text = f"Method: {method}, the reconciliation's; the first batch fixes it for the books"
+            text = (f"Method: {method} (not fixed yet: the first batch fixes it for the books; Ctrl+S asks "
+                    "which method)")
         elif books != wizard:
             text = f"Method: {books}, the books' (since batch 1); this reconciliation uses {wizard}"
         else:
@@ -366,7 +383,8 @@ class PostScreen(ReconScreen):
             return
         through, method, count = self.through, self.method, len(self.entries)
         path = batch_file(self.app.service.posting_dir, self.next_number)
-        text = (f"{count:,} {'entry' if count == 1 else 'entries'} dated through {through}, {method} method.\n"
+        how = f"{method} method" if self.batches else f"by the {method.upper()} method"  # the first: by name
+        text = (f"{count:,} {'entry' if count == 1 else 'entries'} dated through {through}, {how}.\n"
                 f"File: {path}\n"
                 f"Then import it in QuickBooks Desktop: File › Utilities › Import › IIF Files.")
         warning = ("Once posted, the batch is fixed: its events are never posted again, even if their records "
@@ -377,8 +395,26 @@ class PostScreen(ReconScreen):
                 text += f"\nAccounts checked: all {len(check.fits)} configured accounts are in {check.source}."
             else:
                 warning = f"{self.first_batch_warning()}\n{warning}"
+        if not self.batches:
+            warning = (f"The first batch fixes the books' method: every later batch is {method} too.\n"
+                       f"{warning}")
+            self.app.push_screen(ConfirmFirstPost(f"Post batch {self.next_number} by the {method} method?", text,
+                                                  warning, method),
+                                 lambda answer: self._first_answer(answer, method, through))
+            return
         self.app.push_screen(ConfirmPost(f"Post batch {self.next_number}?", text, warning),
                              lambda yes: self._start_post(method, through) if yes else None)
+
+    def _first_answer(self, answer: str | None, method: str, through: date) -> None:
+        if answer == method:
+            self._start_post(method, through)
+        elif answer is not None:  # the other method: list its events first, then Ctrl+S asks again
+            self.choice, self.reported = answer, True
+            self._status(f"Switched to the {answer} method: Ctrl+S posts its events (asks again).", hint=True)
+            self.entries = None
+            self.query_one("#unposted", ItemTable).loading = True
+            self.load(self.through)
+            self.refresh_bindings()
 
     def first_batch_warning(self) -> str:
         """What the first batch's !ACCNT rows do, said plainly when the account check has not passed."""

@@ -19,8 +19,15 @@ from recon_tui.service import AgingReport, DepositReconciliation
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.screens.order import open_order
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
-from recon_tui.tui.widgets.cells import money, number_header
+from recon_tui.tui.widgets.cells import cell, money, number_header
 from recon_tui.tui.widgets.items import ItemTable
+
+
+class ReportTable(ItemTable):
+    """A report's orders; Enter (named in the footer: the focused table's key is the one shown) opens one."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Open order", id="open_order",
+                        tooltip="Lines, dates and payments")]
 
 
 class ReportScreen(ReconScreen):
@@ -31,11 +38,17 @@ class ReportScreen(ReconScreen):
     def __init__(self, crumbs: tuple[str, ...], as_of: date) -> None:
         super().__init__()
         self.crumbs, self.as_of = crumbs, as_of
+        self.report = None
+
+    def name_width(self, fixed: int, columns: int) -> int:
+        """The width of the name column that leaves the amounts in view: what ``fixed`` columns of
+        text and ``columns`` cells' padding leave of the screen (the scroll bar too), longer names in …."""
+        return max(12, min(40, self.app.size.width - fixed - 2 * columns - 2))
 
     def compose(self) -> ComposeResult:
         yield from self.compose_header()
         yield Breadcrumb(self.crumbs)
-        table = ItemTable(id="report")
+        table = ReportTable(id="report")
         table.loading = True
         yield table
         yield Static("", id="report-total", markup=False)
@@ -55,6 +68,7 @@ class ReportScreen(ReconScreen):
         raise NotImplementedError
 
     def _show(self, report) -> None:
+        self.report = report
         self.fill(self.query_one("#report", ItemTable), report)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -74,22 +88,24 @@ class AgingScreen(ReportScreen):
         return self.app.service.aging(self.as_of)
 
     def fill(self, table: ItemTable, report: AgingReport) -> None:
-        table.add_column("Customer / order", key="who")
-        table.add_column("Status", key="status")
-        table.add_column("Days", key="days")
-        for label in report.labels:
-            table.add_column(number_header(label), key=label)
+        """One amount column, so every figure fits 80 columns: the row's balance, in the bucket named
+        beside it; the bucket totals and the total (the tie-out's figure) under the table."""
+        table.add_column("Customer / order", key="who", width=self.name_width(9 + 4 + 7 + 12, 5))
+        table.add_column("Status", key="status", width=9)
+        table.add_column(number_header("Days"), key="days", width=4)
+        table.add_column("Age", key="age", width=7)
+        table.add_column(number_header("Balance"), key="balance", width=12)
 
         def render(row) -> tuple:
-            cells = [Text("")] * len(report.labels)
-            cells[row.bucket] = money(row.balance)
-            return f"{row.customer} · {row.order_id}", row.status, str(row.age_days), *cells
+            return (cell(f"{row.customer} · {row.order_id}"), row.status, Text(str(row.age_days), justify="right"),
+                    report.labels[row.bucket], money(row.balance))
 
         table.show(report.rows, render,
-                   total=(Text("Total", style="bold"), "", "", *(money(x, "bold") for x in report.buckets)))
+                   total=(Text("Total", style="bold"), "", "", "", money(report.total, "bold")))
+        orders = f"{len(report.rows):,} order{'' if len(report.rows) == 1 else 's'}"
+        buckets = "  ·  ".join(f"{label} {format_grouped(x)}" for label, x in zip(report.labels, report.buckets))
         self.query_one("#report-total", Static).update(
-            f"A/R Aging as of {report.as_of}: {len(report.rows)} order{'' if len(report.rows) == 1 else 's'}, "
-            f"total {format_grouped(report.total)}")
+            f"{buckets}\nA/R Aging as of {report.as_of}: {orders}, total {format_grouped(report.total)}")
 
 
 class DepositsScreen(ReportScreen):
@@ -98,14 +114,14 @@ class DepositsScreen(ReportScreen):
 
     def fill(self, table: ItemTable, report: DepositReconciliation) -> None:
         table.add_column("Order", key="order")
-        table.add_column("Customer", key="customer")
-        table.add_column("Status", key="status")
+        table.add_column("Customer", key="customer", width=self.name_width(8 + 9 + 3 * 12, 6))
+        table.add_column("Status", key="status", width=9)
         for label in ("Order total", "Deposits", "Outstanding"):
-            table.add_column(number_header(label), key=label)
-        table.show(report.rows, lambda row: (row.order_id, row.customer, row.status, money(row.order_total),
+            table.add_column(number_header(label), key=label, width=12)
+        table.show(report.rows, lambda row: (row.order_id, cell(row.customer), row.status, money(row.order_total),
                                              money(row.deposits), money(row.outstanding)),
                    total=(Text("Total", style="bold"), "", "", "", money(report.deposits, "bold"),
                           money(report.outstanding, "bold")))
         self.query_one("#report-total", Static).update(
-            f"Deposit Reconciliation as of {report.as_of}: deposits {format_grouped(report.deposits)}, "
+            f"Deposit Reconciliation as of {report.as_of}:\ndeposits {format_grouped(report.deposits)}, "
             f"outstanding {format_grouped(report.outstanding)}")

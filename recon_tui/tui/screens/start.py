@@ -1,4 +1,11 @@
-"""Step 1: which studio and database this is, the last finalized period, and the method."""
+"""Step 1: which studio and database this is, the last finalized period, and the method.
+
+The method starts at the one the books already use (the last finalized reconciliation's, else the
+books' posting method, else the config's), so Enter, or posting from here, never switches the books
+to a method nobody chose. What the screen shows is read again each time it comes back into view:
+after a reopen in the history it shows the record now in force, and the wizard's previous date
+follows it.
+"""
 
 from __future__ import annotations
 
@@ -10,15 +17,35 @@ from textual.widgets import Label, Static
 from textual.widgets.option_list import Option
 
 from recon_tui.model import METHODS, Method
+from recon_tui.service import StoredRecord
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.widgets.fields import MethodList
 
+
+def method_note(chosen: str, last: StoredRecord | None, books: str | None, usual: str, why: str) -> str:
+    """A word on the method highlighted: a warning when it differs from the books' so far."""
+    if last is not None and chosen != last.method:
+        return (f"⚠ The last period (#{last.number}) was finalized as {last.method}: {chosen} here changes "
+                "the method between consecutive periods.")
+    if books is not None and chosen != books:
+        return f"⚠ The books post to QuickBooks by the {books} method (fixed by batch 1), not {chosen}."
+    if chosen == usual:
+        return f"{Method.of(chosen).title}: {why}."
+    return ""
 
 
 class StartScreen(StepScreen):
     STEP = "Start"
     BINDINGS = [Binding("h", "history", "History", id="history", tooltip="Finalized reconciliations"),
                 Binding("p", "post", "Post to QB", id="post", tooltip="Post events to QuickBooks as an IIF batch")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded = False  # the books were read once: Enter goes on
+        self.defaulted: str | None = None  # the method last put in place by default (not by the user)
+        self.last: StoredRecord | None = None
+        self.books: str | None = None
+        self.usual: tuple[str, str] = ("", "")
 
     def compose(self) -> ComposeResult:
         service = self.app.service
@@ -30,13 +57,17 @@ class StartScreen(StepScreen):
             yield Label("Accounting method (↑↓ to choose, Enter to continue)", classes="prompt")
             options = [Option(f"{m.title}: {m.explain}", id=m.name) for m in map(Method.of, METHODS)]
             yield MethodList(*options, id="method")
+            yield Static("", id="method-note", classes="hint", markup=False)
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         methods = self.query_one(MethodList)
         methods.highlighted = list(METHODS).index(self.app.wizard.method)
+        self.defaulted = None if self.app.wizard.started else self.app.wizard.method
         methods.focus()
-        self.load_last_finalized()
+
+    def on_screen_resume(self) -> None:
+        self.load_last_finalized()  # again after the history (a reopen) or a post
 
     @work(thread=True, exclusive=True, group="start", exit_on_error=False)
     def load_last_finalized(self) -> None:
@@ -44,23 +75,49 @@ class StartScreen(StepScreen):
         try:
             service.check()
             last = service.last_finalized()
+            books = service.posting_method()
+            usual = service.usual_method()
+            reopened = last is None and bool(service.history())
         except Exception as exc:  # a missing or broken database: say so, keep the app alive
-            self.app.call_from_thread(self._show_last, f"Database problem: {exc}")
+            self.app.call_from_thread(self._show_problem, f"Database problem: {exc}")
             return
-        if last is None:
-            text = "No finalized reconciliation yet"
-        else:
-            text = (f"Last finalized: #{last.number} ({last.method}), after {last.previous} through "
-                    f"{last.current}, on {last.finalized_at[:10]} by {last.finalized_by}")
-        self.app.call_from_thread(self._show_last, text)
+        self.app.call_from_thread(self._show_books, last, books, usual, reopened)
 
-    def _show_last(self, text: str) -> None:
+    def _show_problem(self, text: str) -> None:
+        self.loaded = True
         self.query_one("#last-finalized", Static).update(text)
 
+    def _show_books(self, last: StoredRecord | None, books: str | None, usual: tuple[str, str],
+                    reopened: bool = False) -> None:
+        wizard = self.app.wizard
+        self.loaded, self.last, self.books, self.usual = True, last, books, usual
+        wizard.follow(last.current_on if last else None)
+        if last is None:
+            text = ("No finalized reconciliation in force (the last one was reopened)" if reopened
+                    else "No finalized reconciliation yet")
+        else:
+            text = (f"Last finalized: #{last.number} ({last.method}), after {last.previous_on} through "
+                    f"{last.current_on}, on {last.finalized_at[:10]} by {last.finalized_by}")
+        self.query_one("#last-finalized", Static).update(text)
+        if self.defaulted is not None and wizard.method == self.defaulted and usual[0] != wizard.method:
+            wizard.method = self.defaulted = usual[0]  # not moved by the user yet: the books' method
+            self.query_one(MethodList).highlighted = list(METHODS).index(usual[0])
+        self._show_note()
+
+    def _show_note(self) -> None:
+        if self.loaded and self.usual[0]:
+            note = method_note(self.app.wizard.method, self.last, self.books, *self.usual)
+            self.query_one("#method-note", Static).update(note)
+
     def on_option_list_option_highlighted(self, event: MethodList.OptionHighlighted) -> None:
+        if event.option.id != self.app.wizard.method:
+            self.defaulted = None  # the user moved it
         self.app.wizard.method = event.option.id
+        self._show_note()
 
     def on_option_list_option_selected(self, event: MethodList.OptionSelected) -> None:
+        if not self.loaded:
+            return  # the books' method is not read yet (a few milliseconds)
         self.app.wizard.method = event.option.id
         self.app.wizard.started = True
         self.post_message(self.Done(self))

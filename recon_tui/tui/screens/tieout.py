@@ -22,14 +22,16 @@ from textual.widgets import Input, Label, Static
 from textual.worker import get_current_worker
 
 from recon_tui.model import Method, PostingError
-from recon_tui.money import MoneyError, format_cents, format_grouped, parse_cents
+from rich.text import Text
+
+from recon_tui.money import MoneyError, format_cents, format_grouped, parse_typed_cents
 from recon_tui.service import Diagnosis, QBFigures, Reconciliation
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.screens.diagnosis import DiagnosisScreen
 from recon_tui.tui.screens.post import PostScreen
 from recon_tui.tui.screens.reports import AgingScreen, DepositsScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
-from recon_tui.tui.widgets.fields import Field
+from recon_tui.tui.widgets.fields import AmountField, Field
 from recon_tui.tui.widgets.footer import Footer
 from recon_tui.tui.widgets.status import StatusLine
 
@@ -43,28 +45,41 @@ def tie_out_lines(rec: Reconciliation) -> list[tuple[str, int]]:
     return [("Deposit Reconciliation deposits", t.deposits_total), ("Studio figure", t.studio_figure)]
 
 
+def typed_balance(balance_text: str) -> int | None:
+    """The QuickBooks balance typed (as QuickBooks shows it: ``$1,234.50``, ``(12.00)``), or None."""
+    try:
+        return parse_typed_cents(balance_text) if balance_text.strip() else None
+    except MoneyError:
+        return None
+
+
 def difference_text(studio_figure: int, balance_text: str, note: str) -> tuple[int | None, str]:
     """(difference, what to tell the user) for the QuickBooks balance typed so far."""
     text = balance_text.strip()
     if not text:
         return None, "Enter the QuickBooks GL balance of the account."
     try:
-        balance = parse_cents(text)
-    except MoneyError:
-        return None, f"{text!r} is not an amount (e.g. 1234.56 or -12.00)."
+        balance = parse_typed_cents(text)
+    except MoneyError as exc:
+        return None, f"{exc}."
     difference = studio_figure - balance
     if difference == 0:
         return 0, "Difference 0.00: the studio and QuickBooks agree."
+    said = f"Difference {format_grouped(difference)}"
+    if balance == -studio_figure:  # QuickBooks shows a credit balance with the other sign, or a typo
+        said += " is twice the studio figure: is the QuickBooks balance's sign flipped?"
+        return difference, said + (" A note is required to finalize." if not note.strip() else " Explained in the note.")
     if not note.strip():
-        return difference, f"Difference {format_grouped(difference)}: a note is required to finalize."
-    return difference, f"Difference {format_grouped(difference)}: explained in the note."
+        return difference, f"{said}: a note is required to finalize."
+    return difference, f"{said}: explained in the note."
 
 
 class TieOutScreen(StepScreen):
     STEP = "Tie-out"
     BINDINGS = [
-        Binding("f5", "aging", "A/R Aging", id="aging", tooltip="The A/R Aging report behind the figure"),
-        Binding("f6", "deposits", "Deposit Rec.", id="deposits", tooltip="The Customer Deposit Reconciliation"),
+        # short words: with Finalize lit, the footer must fit 80 columns
+        Binding("f5", "aging", "Aging", id="aging", tooltip="The A/R Aging report behind the figure"),
+        Binding("f6", "deposits", "Deposits", id="deposits", tooltip="The Customer Deposit Reconciliation"),
         Binding("ctrl+n", "next", "Finalize", id="next", tooltip="Go on to finalize (needs a balance and, "
                 "for a difference, a note)"),
         Binding("f7", "diagnose", "Diagnose", id="diagnose", tooltip="Why the studio and QuickBooks differ, "
@@ -88,10 +103,11 @@ class TieOutScreen(StepScreen):
             yield Static("Computing the studio figure…", id="tie-figures", markup=False)
             with Horizontal(classes="tie-row"):
                 yield Label("QuickBooks balance", classes="tie-label")
-                yield Input(wizard.qb_balance, placeholder="0.00", id="qb-balance", compact=True)
+                yield AmountField(shown_balance(wizard.qb_balance), placeholder="amount, as QuickBooks shows it",
+                                  id="qb-balance", compact=True)
             with Horizontal(classes="tie-row"):
                 yield Label("Note", classes="tie-label")
-                yield Input(wizard.qb_note, placeholder="why the two differ (required if they do)",
+                yield Field(wizard.qb_note, placeholder="why the two differ (required if they do)",
                             id="qb-note", compact=True)
             yield Static("Optional, for F7 Diagnose: QuickBooks reports saved as CSV", id="tie-files-title",
                          markup=False)
@@ -129,19 +145,30 @@ class TieOutScreen(StepScreen):
 
     def _show(self, rec: Reconciliation) -> None:
         self.rec = rec
-        width = max(len(label) for label, _ in tie_out_lines(rec)) + 2
-        lines = [f"Must equal the QuickBooks GL balance of {rec.tie_out.gl_account}:"]
-        lines += [f"  {label:<{width}}{format_grouped(amount):>14}" for label, amount in tie_out_lines(rec)]
-        sheet = Method.of(rec.method).sheet_label
-        lines.append(f"  {'Balance Sheet ' + sheet + ' (Current)':<{width}}"
-                     f"{format_grouped(rec.tie_out.balance_sheet_figure):>14}  both ways agree")
-        self.query_one("#tie-figures", Static).update("\n".join(lines))
         self._update()
+
+    def _show_figures(self) -> None:
+        """The studio figure both ways, the QuickBooks balance typed, and their difference in bold."""
+        rec = self.rec
+        sheet = f"Balance Sheet {Method.of(rec.method).sheet_label}"  # its Current column
+        rows = [*tie_out_lines(rec), (sheet, rec.tie_out.balance_sheet_figure)]
+        balance = typed_balance(self.app.wizard.qb_balance)
+        difference = None if balance is None else rec.tie_out.studio_figure - balance
+        width = max(len(label) for label, _ in rows) + 2
+        text = Text(f"Must equal the QuickBooks GL balance of {rec.tie_out.gl_account}:\n")
+        for label, amount in rows:
+            text.append(f"  {label:<{width}}{format_grouped(amount):>14}"
+                        f"{'  both ways agree' if label == sheet else ''}\n")
+        text.append(f"  {'Difference (studio − QuickBooks)':<{width}}"
+                    f"{'—' if difference is None else format_grouped(difference):>14}",
+                    style="bold" if difference else "")
+        self.query_one("#tie-figures", Static).update(text)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         wizard = self.app.wizard
-        if event.input.id == "qb-balance":
-            wizard.qb_balance = event.value
+        if event.input.id == "qb-balance":  # the finalize step reads the plain form (1234.50)
+            balance = typed_balance(event.value)
+            wizard.qb_balance = event.value if balance is None else format_cents(balance)
             self._drop_stale_diagnosis()
         elif event.input.id == "qb-note":
             wizard.qb_note = event.value
@@ -154,6 +181,7 @@ class TieOutScreen(StepScreen):
     def _update(self) -> None:
         if self.rec is None:
             return
+        self._show_figures()
         difference, message = difference_text(self.rec.tie_out.studio_figure, self.app.wizard.qb_balance,
                                               self.app.wizard.qb_note)
         self.ready = difference == 0 or (difference is not None and bool(self.app.wizard.qb_note.strip()))
@@ -205,7 +233,7 @@ class TieOutScreen(StepScreen):
         if wizard.diagnosis is None:
             return
         try:
-            same = parse_cents(wizard.qb_balance) == parse_cents(wizard.diagnosis["qb_balance"])
+            same = parse_typed_cents(wizard.qb_balance) == parse_typed_cents(wizard.diagnosis["qb_balance"])
         except MoneyError:
             same = False
         if not same:
@@ -225,9 +253,9 @@ class TieOutScreen(StepScreen):
         balance = None
         if wizard.qb_balance.strip():
             try:
-                balance = parse_cents(wizard.qb_balance)
-            except MoneyError:
-                self._diag_status(f"Cannot diagnose: {wizard.qb_balance.strip()!r} is not an amount.", error=True)
+                balance = parse_typed_cents(wizard.qb_balance)
+            except MoneyError as exc:
+                self._diag_status(f"Cannot diagnose: {exc}.", error=True)
                 return
         trial_balance, detail = self._path(wizard.qb_trial_balance), self._path(wizard.qb_detail)
         if balance is None and trial_balance is None and detail is None:
@@ -263,7 +291,7 @@ class TieOutScreen(StepScreen):
         wizard = self.app.wizard
         if fill:  # the balance came from the Trial Balance (or the detail): show it where it is typed
             wizard.qb_balance = format_cents(diagnosis.qb_balance)
-            self.query_one("#qb-balance", Input).value = wizard.qb_balance
+            self.query_one("#qb-balance", Input).value = format_grouped(diagnosis.qb_balance)
         wizard.diagnosis = diagnosis.to_json()
         self._show_kept()
         self._update()
@@ -272,3 +300,9 @@ class TieOutScreen(StepScreen):
 
     def action_post(self) -> None:
         self.app.push_screen(PostScreen(("Review", "Tie-out", "Post to QuickBooks")))
+
+
+def shown_balance(text: str) -> str:
+    """The plain form kept in the wizard, grouped as the field shows an amount once left."""
+    balance = typed_balance(text)
+    return text if balance is None else format_grouped(balance)

@@ -6,6 +6,10 @@ within AHEAD rows of the last one shown. The source is a callable ``(offset, lim
 SQL query runs in a thread worker, a list already in memory is sliced at once. Enter (or a click
 on the highlighted row) posts ``Selected`` with the item behind the row, when ``openable`` says
 there is something to open; a total line after the last page is no item.
+
+The list habits live here, so every list has them: the first rows arrive highlighted and focused
+(unless the user is already elsewhere); j/k, g/G, Home/End and PageUp/PageDown move the row; ``/``
+filters and ``s``/``S`` sort, through the source's ``arrange`` (in SQL for a query, see drill-down).
 """
 
 from __future__ import annotations
@@ -15,9 +19,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from textual import work
+from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Label
 from textual.worker import Worker, get_current_worker
 
 from recon_tui.tui.widgets.workers import pass_on_failure
@@ -26,13 +33,79 @@ PAGE = 200
 AHEAD = 50  # ask for the next page when the cursor is this close to the last row shown
 
 Pages = Callable[[int, int], Sequence[Any]]
+#: ``arrange(text, column, descending)``: the pages of the items holding ``text`` ("" : all), sorted
+#: by the column of that index (None: the list's own order). A SQL source does both in SQL.
+Arrange = Callable[[str, "int | None", bool], Pages]
+
+
+class FilterPrompt(ModalScreen[str | None]):
+    """The text a list is filtered by: Enter applies it (empty: the whole list), Esc leaves it."""
+
+    DEFAULT_CSS = """
+    FilterPrompt { align: center middle; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_filter")]
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="filter", classes="dialog"):
+            yield Label("Filter by order, record, customer or amount (empty: all)")
+            yield Input(self.text, id="filter-text")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def sort_key(value: Any) -> tuple:
+    """Amounts and counts (right-aligned cells) by their number, anything else as text, any case."""
+    text = str(value).strip()
+    if getattr(value, "justify", None) == "right":
+        try:
+            return (0, float(text.replace(",", "")), "")
+        except ValueError:
+            pass
+    return (1, 0.0, text.casefold())
+
+
+def unsorted(label):
+    """A column title without the ▲/▼ of a sort."""
+    label = label.copy()
+    if label.plain.endswith((" ▲", " ▼")):
+        label.right_crop(2)
+    return label
+
+
+def in_memory(items: Sequence[Any], render: Callable[[Any], tuple]) -> Arrange:
+    """Filter and sort a list already in memory by its cells as shown."""
+    def arrange(text: str, column: int | None, descending: bool) -> Pages:
+        needle = text.casefold()
+        found = [item for item in items if not needle or any(needle in str(c).casefold() for c in render(item))]
+        if column is not None:
+            found.sort(key=lambda item: sort_key(render(item)[column]), reverse=descending)
+        return lambda offset, limit: found[offset:offset + limit]
+    return arrange
 
 
 class ItemTable(DataTable):
     """Rows of items, a page at a time; the subclasses name what Enter opens (the footer shows it)."""
 
-    BINDINGS = [Binding("end", "last", "Last loaded row (loads the next page)", show=False),
-                Binding("home", "first", "First row", show=False)]
+    BINDINGS = [Binding("down,j", "cursor_down", "Next row", key_display="↓/j", show=False),
+                Binding("up,k", "cursor_up", "Previous row", key_display="↑/k", show=False),
+                Binding("end,G", "last", "Last row (loads the next page)", key_display="end/G", show=False),
+                Binding("home,g", "first", "First row", key_display="home/g", show=False),
+                Binding("pagedown", "page_down", "Page down", key_display="pgdn", show=False),
+                Binding("pageup", "page_up", "Page up", key_display="pgup", show=False),
+                Binding("slash", "filter", "Filter", key_display="/", id="filter",
+                        tooltip="Show only the rows that hold a text: order, customer, amount"),
+                Binding("s", "sort", "Sort by the next column", show=False),
+                Binding("S", "reverse", "Reverse the sort", show=False)]
 
     @dataclass
     class Selected(Message):
@@ -40,6 +113,13 @@ class ItemTable(DataTable):
 
         table: ItemTable
         item: Any
+
+    @dataclass
+    class Filtered(Message):
+        """The list now shows only the rows holding ``text`` ("" : all of them again)."""
+
+        table: ItemTable
+        text: str
 
     def __init__(self, *, zebra_stripes: bool = True, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=zebra_stripes, **kwargs)
@@ -53,14 +133,30 @@ class ItemTable(DataTable):
         self._total: tuple | None = None
         self._on_page: Callable[[int], None] | None = None
         self._thread = False
+        self._arrange: Arrange | None = None
+        self._all: Pages | None = None  # the list's own pages
+        self._total_all: tuple | None = None
+        self._labels: list = []
+        self.filter_text = ""
+        self.sort_column: int | None = None
+        self.descending = False
 
     def load(self, pages: Pages, render: Callable[[Any], tuple], *, openable: Callable[[Any], bool] | None = None,
              key: Callable[[Any], str] | None = None, total: tuple | None = None, thread: bool = True,
-             on_page: Callable[[int], None] | None = None) -> None:
+             on_page: Callable[[int], None] | None = None, arrange: Arrange | None = None) -> None:
         """Show the items ``pages`` returns, ``render`` making each a row; ``total`` follows the last page.
 
         ``thread``: read each page in a worker (a query); False for a list already in memory.
-        ``on_page(offset)`` runs as soon as a page is on screen (offset 0: the first rows)."""
+        ``on_page(offset)`` runs as soon as a page is on screen (offset 0: the first rows).
+        ``arrange``: the items filtered (``/``) and sorted (``s``, ``S``); None: neither."""
+        self._arrange, self._all, self._total_all = arrange, pages, total
+        self.filter_text, self.sort_column, self.descending = "", None, False
+        self._labels = [unsorted(column.label) for column in self.ordered_columns]
+        self._show_sort()
+        self._reload(pages, render, openable=openable, key=key, total=total, thread=thread, on_page=on_page)
+
+    def _reload(self, pages: Pages, render, *, openable=None, key=None, total=None, thread=True,
+                on_page=None) -> None:
         self.complete, self.fetching = True, False  # nothing to fetch while clearing moves the cursor
         self.clear()
         self.items = []
@@ -72,7 +168,55 @@ class ItemTable(DataTable):
 
     def show(self, items: Sequence[Any], render: Callable[[Any], tuple], **kwargs) -> None:
         """Show a list already in memory (it still mounts a page at a time)."""
+        kwargs.setdefault("arrange", in_memory(items, render))
         self.load(lambda offset, limit: items[offset:offset + limit], render, thread=False, **kwargs)
+
+    def action_filter(self) -> None:
+        if self._arrange is not None:
+            self.app.push_screen(FilterPrompt(self.filter_text), self._filter)
+
+    def _filter(self, text: str | None) -> None:
+        if text is None or text == self.filter_text:
+            return
+        self.filter_text = text
+        self._rearrange()
+        self.post_message(self.Filtered(self, text))
+
+    def action_sort(self) -> None:
+        """Sort by the next column; after the last, back to the list's own order."""
+        if self._arrange is None or not self.columns:
+            return
+        column = 0 if self.sort_column is None else self.sort_column + 1
+        self.sort_column = column if column < len(self.columns) else None
+        self.descending = False
+        self._rearrange()
+
+    def action_reverse(self) -> None:
+        if self._arrange is None or not self.columns:
+            return
+        if self.sort_column is None:
+            self.sort_column = 0
+        self.descending = not self.descending
+        self._rearrange()
+
+    def _rearrange(self) -> None:
+        plain = not self.filter_text and self.sort_column is None
+        pages = self._all if plain else self._arrange(self.filter_text, self.sort_column, self.descending)
+        self._show_sort()
+        self._reload(pages, self._render, openable=self._openable, key=self._key,
+                     total=None if self.filter_text else self._total_all, thread=self._thread, on_page=self._on_page)
+
+    def _show_sort(self) -> None:
+        """The sorted column's title ends in ▲ (ascending) or ▼."""
+        columns = self.ordered_columns
+        if len(self._labels) != len(columns):  # columns added since the list was loaded
+            self._labels = [unsorted(column.label) for column in columns]
+        for index, (column, label) in enumerate(zip(columns, self._labels)):
+            column.label = label.copy()
+            if index == self.sort_column:
+                column.label.append(" ▼" if self.descending else " ▲")
+        self._require_update_dimensions = True
+        self.refresh()
 
     def _next_page(self) -> None:
         self.fetching = True  # first: adding rows moves the cursor, which asks for more
@@ -105,6 +249,10 @@ class ItemTable(DataTable):
         if self.complete and self._total is not None:
             self.add_row(*self._total, key="total")
         self.loading = False
+        if offset == 0:  # the first rows: highlighted, and the keys go to them
+            self.move_cursor(row=0, column=0, animate=False)
+            if self.screen.focused is None or self.screen.focused is self:
+                self.focus()
         self.refresh_bindings()
         if self._on_page is not None:
             self._on_page(offset)
@@ -138,6 +286,8 @@ class ItemTable(DataTable):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select_cursor":
             return self.can_open()
+        if action in ("filter", "sort", "reverse"):
+            return self._arrange is not None
         return True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
