@@ -21,7 +21,7 @@ from recon_tui.tui.screens.diagnosis import CauseItemTable, CauseTable
 from recon_tui.tui.screens.finalize import ConfirmFinalize, FinalizeScreen
 from recon_tui.tui.screens.help import KeySection
 from recon_tui.tui.screens.history import HistoryScreen, ReopenDialog
-from recon_tui.tui.screens.post import ConfirmPost, ConfirmReexport, PostScreen
+from recon_tui.tui.screens.post import ConfirmFirstPost, ConfirmPost, ConfirmReexport, PostScreen
 from recon_tui.tui.screens.reports import ReportScreen
 from recon_tui.tui.screens.review import ReviewScreen
 from recon_tui.tui.screens.start import StartScreen
@@ -74,12 +74,12 @@ def key_sections(everywhere: Iterable[BindingType]) -> list[KeySection]:
         step(DatesScreen, DateField),
         step(CountScreen, CountField),
         step(ReviewScreen, FigureTable, extra=(("↑ ↓ ← →", "Move; ← → pick Change or Current"),)),
-        KeySection("Drill-down", (*RecordTable.BINDINGS, *ItemTable.BINDINGS),
-                   (("pgup / pgdn", "Page through the records"),)),
+        KeySection("Drill-down", (*RecordTable.BINDINGS, *ItemTable.BINDINGS)),
         step(TieOutScreen),
         KeySection("Diagnosis", (*CauseTable.BINDINGS, *CauseItemTable.BINDINGS),
                    (("home / end", "First / last loaded record"),)),
-        KeySection("Post", (*PostScreen.BINDINGS, *ConfirmPost.BINDINGS, *ConfirmReexport.BINDINGS)),
+        KeySection("Post", (*PostScreen.BINDINGS, *ConfirmFirstPost.BINDINGS, *ConfirmPost.BINDINGS,
+                            *ConfirmReexport.BINDINGS)),
         KeySection("Reports", tuple(ReportScreen.BINDINGS)),
         step(FinalizeScreen, dialog=ConfirmFinalize.BINDINGS),
         KeySection("History", (*HistoryScreen.BINDINGS, *ReopenDialog.BINDINGS)),
