@@ -103,7 +103,7 @@ class TieOutScreen(StepScreen):
             yield Static("Computing the studio figure…", id="tie-figures", markup=False)
             with Horizontal(classes="tie-row"):
                 yield Label("QuickBooks balance", classes="tie-label")
-                yield AmountField(shown_balance(wizard.qb_balance), placeholder="amount, as QuickBooks shows it",
+                yield AmountField(shown_balance(wizard.qb_balance), placeholder="amount",
                                   id="qb-balance", compact=True)
             with Horizontal(classes="tie-row"):
                 yield Label("Note", classes="tie-label")
