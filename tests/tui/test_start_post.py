@@ -239,3 +239,29 @@ async def test_a_reopen_from_a_later_step_moves_the_wizards_previous_date(app_on
         await pilot.press(*"late refund", "enter")
         await settle(pilot)
         assert app.wizard.previous == "2026-03-31"
+        await pilot.press("escape")  # back to Dates, still open under History: its field follows too
+        await settle(pilot)
+        assert type(app.screen).__name__ == "DatesScreen"
+        field = app.screen.query_one("#previous")
+        assert field.disabled and field.value == "2026-03-31"
+
+
+async def test_dates_unlock_the_previous_date_when_the_only_record_is_reopened(app_on):
+    app = app_on()
+    finalize(app, "accrual", "2026-03-31", "2026-04-30")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#previous").disabled
+        app.action_history()
+        await settle(pilot)
+        await pilot.press("end", "r")
+        await settle(pilot)
+        await pilot.press(*"wrong month", "enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        field = app.screen.query_one("#previous")
+        assert type(app.screen).__name__ == "DatesScreen" and not field.disabled
+        assert field.value == app.wizard.previous and field.value != ""

@@ -50,19 +50,41 @@ class DatesScreen(StepScreen):
         self.validate()
         self.load_last_finalized()
 
+    def on_screen_resume(self) -> None:
+        """Back from History (a record reopened there?): the previous date follows the record in force."""
+        self.load_last_finalized()
+
     @work(thread=True, exclusive=True, group="dates", exit_on_error=False)
     def load_last_finalized(self) -> None:
         last = self.app.service.last_finalized()
         if last is not None:
             self.app.call_from_thread(self._lock_previous, last.current)
+        else:
+            self.app.call_from_thread(self._unlock_previous)
+
+    def _unlock_previous(self) -> None:
+        """No record in force any more (the only one was reopened): the previous date is the user's again."""
+        field = self.query_one("#previous", DateField)
+        if not field.disabled:
+            return
+        wizard = self.app.wizard
+        wizard.previous = wizard.previous or default_previous(self.app.today).isoformat()
+        field.value = wizard.previous
+        field.disabled = False
+        self.query_one("#previous-error", Static).update("")
+        self.validate()
 
     def _lock_previous(self, previous: date) -> None:
         """DOMAIN §10: a later reconciliation starts exactly where the last finalized one ended."""
         field = self.query_one("#previous", DateField)
+        if field.disabled and field.value == previous.isoformat():
+            return  # already so (a screen resumed with nothing changed)
         field.value = previous.isoformat()
+        self.app.wizard.previous = previous.isoformat()
         field.disabled = True
         self.query_one("#previous-error", Static).update("Starts where the last finalized reconciliation ended")
         self.query_one("#current").focus()
+        self.validate()
 
     def validate(self) -> bool:
         wizard = self.app.wizard
