@@ -25,8 +25,14 @@ def _date_arg(what: str):
     def convert(text: str) -> date:
         try:
             return parse_date(text, what)
-        except PeriodError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+        except PeriodError as exc:  # argparse names the option already: keep what follows it
+            said = str(exc)
+            for prefix in (f"{what}: ", f"{what} "):
+                if said.startswith(prefix):
+                    said = said[len(prefix):]
+                    break
+            raise argparse.ArgumentTypeError("a date is required (YYYY-MM-DD)" if said.startswith("is required")
+                                             else said) from None
     return convert
 
 

@@ -76,7 +76,9 @@ def test_report_bad_date(capsys, worked_db, option, value):
     args = {"--previous": "2026-03-31", "--current": "2026-04-30", option: value}
     code, out, err = run(capsys, "report", "--previous", args["--previous"], "--current", args["--current"],
                          "--db", worked_db, "--config", WORKED_CFG)
-    assert_one_line_error(code, out, err, option, repr(value), "YYYY-MM-DD", exit_code=2)
+    said = {"2026-13-01": "there is no month 13", "2026-02-30": "February 2026 has no day 30",
+            "": "a date is required (YYYY-MM-DD)"}.get(value, "is not a date (expected YYYY-MM-DD)")
+    assert_one_line_error(code, out, err, option, value, said, exit_code=2)
 
 
 @pytest.mark.parametrize("previous, current", [("2026-04-30", "2026-04-30"), ("2026-05-01", "2026-04-30")])

@@ -31,3 +31,17 @@ def test_date_errors_say_what_is_wrong(text, message):
 def test_real_dates_still_parse():
     assert parse_date("2024-02-29") == date(2024, 2, 29)
     assert parse_date("2026-12-31", "previous date") == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("2026-02-30", "argument --previous: 2026-02-30: February 2026 has no day 30"),
+    ("2026-13-01", "argument --previous: 2026-13-01: there is no month 13"),
+    ("2026-2-3", "argument --previous: '2026-2-3' is not a date (expected YYYY-MM-DD)"),
+    ("", "argument --previous: a date is required (YYYY-MM-DD)"),
+])
+def test_the_cli_says_what_is_wrong_with_a_date_argument(value, said, capsys):
+    from recon_tui.cli import main
+
+    assert main(["report", "--previous", value, "--current", "2026-03-31"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and said in err
