@@ -265,3 +265,14 @@ async def test_dates_unlock_the_previous_date_when_the_only_record_is_reopened(a
         field = app.screen.query_one("#previous")
         assert type(app.screen).__name__ == "DatesScreen" and not field.disabled
         assert field.value == app.wizard.previous and field.value != ""
+
+
+async def test_dates_say_when_the_method_changes_between_consecutive_periods(app_on):
+    app = app_on()
+    finalize(app, "accrual", "2026-03-31", "2026-04-30")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")  # Cash, after an accrual period
+        await settle(pilot)
+        said = str(app.screen.query_one("#previous-error").render())
+        assert "finalized as accrual: cash here changes the method" in said

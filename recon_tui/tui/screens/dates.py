@@ -58,7 +58,7 @@ class DatesScreen(StepScreen):
     def load_last_finalized(self) -> None:
         last = self.app.service.last_finalized()
         if last is not None:
-            self.app.call_from_thread(self._lock_previous, last.current)
+            self.app.call_from_thread(self._lock_previous, last.current, last.method)
         else:
             self.app.call_from_thread(self._unlock_previous)
 
@@ -74,7 +74,7 @@ class DatesScreen(StepScreen):
         self.query_one("#previous-error", Static).update("")
         self.validate()
 
-    def _lock_previous(self, previous: date) -> None:
+    def _lock_previous(self, previous: date, method: str | None = None) -> None:
         """DOMAIN §10: a later reconciliation starts exactly where the last finalized one ended."""
         field = self.query_one("#previous", DateField)
         if field.disabled and field.value == previous.isoformat():
@@ -82,7 +82,10 @@ class DatesScreen(StepScreen):
         field.value = previous.isoformat()
         self.app.wizard.previous = previous.isoformat()
         field.disabled = True
-        self.query_one("#previous-error", Static).update("Starts where the last finalized reconciliation ended")
+        said = "Starts where the last finalized reconciliation ended"
+        if method is not None and method != self.app.wizard.method:
+            said += f" (finalized as {method}: {self.app.wizard.method} here changes the method)"
+        self.query_one("#previous-error", Static).update(said)
         self.query_one("#current").focus()
         self.validate()
 
