@@ -51,9 +51,13 @@ def _positive(text: str) -> int:
     return int(text)
 
 
-def _common(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--db", metavar="PATH", help="studio database (default: `database` in the config)")
-    sub.add_argument("--config", metavar="PATH",
+def _common(sub: argparse.ArgumentParser, top: bool = False) -> None:
+    """--db and --config; given before the command (``recon-tui --db X history``) they count too:
+    a command's own default must not silently replace them with another database."""
+    default = None if top else argparse.SUPPRESS
+    sub.add_argument("--db", metavar="PATH", default=default,
+                     help="studio database (default: `database` in the config)")
+    sub.add_argument("--config", metavar="PATH", default=default,
                      help="config file (default: $RECON_TUI_CONFIG, ./config/recon.yaml, ~/.config/recon-tui/recon.yaml)")
 
 
@@ -67,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         "Close a portrait studio's books each period: the studio's orders and payments reconciled "
         "and tied out to QuickBooks Desktop."))
     parser.add_argument("--version", action="version", version=f"recon-tui {__version__}")
-    _common(parser)  # with no command: the reconciliation app on this database
+    _common(parser, top=True)  # with no command: the reconciliation app on this database
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
                                  description="With no command, recon-tui opens the reconciliation app (a terminal UI).")
 
@@ -162,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
                           "closest QuickBooks name) or wrong type.")
     chk.add_argument("--qb-lists", required=True, metavar="FILE.iif", help="QuickBooks' Lists to IIF Files export")
     chk.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    chk.add_argument("--config", metavar="PATH", help="config file (default: $RECON_TUI_CONFIG, "
+    chk.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file (default: $RECON_TUI_CONFIG, "
                      "./config/recon.yaml, ~/.config/recon-tui/recon.yaml)")
 
     diag = subs.add_parser("diagnose", help="why the studio figure and QuickBooks differ, to the cent (DOMAIN §9)",

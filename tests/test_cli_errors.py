@@ -328,3 +328,11 @@ def test_another_programs_sqlite_file_is_refused_and_left_alone(capsys, tmp_path
     assert_one_line_error(code, out, err, str(db), "not a recon-tui database")
     assert code == 1
     assert db.read_bytes() == before
+
+
+def test_db_and_config_given_before_the_command_are_the_ones_used(capsys, worked_db, tmp_path, monkeypatch):
+    """`recon-tui --db X history` must read X, never the config's default database."""
+    monkeypatch.chdir(tmp_path)  # no ./config here: only the options can name the files
+    code, out, err = run(capsys, "--db", worked_db, "--config", WORKED_CFG, "report", "--previous", "2026-03-31",
+                         "--current", "2026-04-30", "--format", "json")
+    assert (code, err) == (0, "") and json.loads(out)["income_total"] == "150.00"
