@@ -7,28 +7,22 @@ runs on one machine do not meet.
 
 Paths on screen. Some screens print a path: the start screen its database, the post screen and its
 dialog the batch files beside the database, the diagnosis the QuickBooks detail it read, the
-finalize screen the printed report. A snapshot must not show a temporary name, so the committed
-SVGs show these under /tmp/recon-tui-tests/<name>/ (``SHOWN``). A test whose screens print a path
-is marked ``shows_paths`` and gets its folder through the ``shown`` fixture: for the length of the
-test /tmp/recon-tui-tests/<name> is a symlink to the test's own folder, and the app is given the
-path through the link (the app prints the paths it is given, never resolved ones). The files stay
-in the test's folder; only the name is shared, one test at a time: the test holds an exclusive
-lock on /tmp/recon-tui-tests/.lock (fcntl.flock, released when the process ends, even killed)
-while the link is its. Under xdist, every ``shows_paths`` test goes to one worker (``xdist_group``
-with ``--dist loadgroup``, in pyproject.toml), so within a run nobody waits for the lock; a second
-run on the machine waits for it instead of colliding. An unmarked test gets its own folder as it is;
-if a new snapshot shows a /tmp/pytest-of-... path, its test needs the marker.
+finalize screen the printed report. A snapshot must not show a temporary name. A test whose screens
+print a path is marked ``shows_paths`` and gets its folder through the ``shown`` fixture: the test's
+working directory becomes a folder of its own under its ``tmp_path``, where ``<name>`` links to the
+test's folder, and the app is given the relative path ``<name>/...`` (it prints the paths it is
+given, never resolved ones). Nothing is shared between tests, so they run side by side. An unmarked
+test gets its own folder as it is; if a new snapshot shows a /tmp/pytest-of-... path, its test
+needs the marker.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import inspect
-import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -46,8 +40,6 @@ FIXTURES = ROOT / "tests" / "fixtures"
 SNAPSHOTS = ROOT / "snapshots"
 WORKED_TODAY = date(2026, 5, 2)
 DEMO_TODAY = date(2026, 11, 2)
-#: where the snapshots show the folders of tests marked ``shows_paths`` (see the module docstring)
-SHOWN = Path("/tmp/recon-tui-tests")
 
 
 class TopLevelSVGs(pytest_textual_snapshot.SVGImageExtension):
@@ -76,15 +68,6 @@ def _steady_screen(monkeypatch):
 def pytest_configure(config):
     config.addinivalue_line("markers", "keyboard: type text key by key (the default pastes it into inputs)")
     config.addinivalue_line("markers", "shows_paths: the screens print paths; see `shown` (conftest.py)")
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config, items):
-    """Tests that show paths share /tmp/recon-tui-tests: under xdist they all run on one worker."""
-    if config.pluginmanager.hasplugin("xdist"):
-        for item in items:
-            if item.get_closest_marker("shows_paths"):
-                item.add_marker(pytest.mark.xdist_group("shows_paths"))
 
 
 @pytest.fixture(autouse=True)
@@ -155,37 +138,25 @@ def demo_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def shown(request) -> Iterator[Callable[[str, Path], Path]]:
+def shown(request, tmp_path, monkeypatch) -> Callable[[str, Path], Path]:
     """``shown(name, folder)``: the path the test gives the app for its own ``folder`` (made if
-    missing). For a test marked ``shows_paths``, /tmp/recon-tui-tests/<name>, linked to ``folder``
-    until the test ends; for any other, ``folder`` itself. See the module docstring."""
+    missing). For a test marked ``shows_paths``, the relative ``<name>``, from a working directory of
+    the test's own where ``<name>`` links to ``folder``; for any other, ``folder`` itself. See the
+    module docstring."""
     def own(name: str, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
     if request.node.get_closest_marker("shows_paths") is None:
-        yield own
-        return
-    SHOWN.mkdir(parents=True, exist_ok=True)
-    links: list[Path] = []
+        return own
+    here = tmp_path / "shown"
+    here.mkdir(exist_ok=True)
+    monkeypatch.chdir(here)
 
     def link(name: str, folder: Path) -> Path:
-        path, temp = SHOWN / name, SHOWN / f".{name}.{os.getpid()}"
-        if path.is_dir() and not path.is_symlink():  # a folder left by an older version of these tests
-            shutil.rmtree(path)
-        temp.unlink(missing_ok=True)
-        temp.symlink_to(own(name, folder), target_is_directory=True)
-        os.replace(temp, path)  # a link left by a killed run is replaced in one step
-        links.append(path)
-        return path
-
-    with open(SHOWN / ".lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or the process ends
-        try:
-            yield link
-        finally:
-            for path in links:
-                path.unlink(missing_ok=True)
+        (here / name).symlink_to(own(name, folder), target_is_directory=True)
+        return Path(name)
+    return link
 
 
 def fresh_copy(db: Path, folder: Path) -> Path:
