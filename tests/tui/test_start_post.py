@@ -121,6 +121,16 @@ async def test_the_first_batch_asks_for_its_method_by_name(app_on):
 
 # -- item 8: after a reopen ------------------------------------------------------------------------
 
+async def reopen_latest(pilot, reason: str) -> None:
+    """Open History (from any step), reopen the latest record in force with ``reason``."""
+    pilot.app.action_history()
+    await settle(pilot)
+    await pilot.press("end", "r")
+    await settle(pilot)
+    await pilot.press(*reason, "enter")
+    await settle(pilot)
+
+
 async def test_after_a_reopen_start_and_dates_follow_the_record_in_force(app_on):
     app = app_on()
     finalize(app, "accrual", "2026-02-28", "2026-03-31", ZERO_COUNTS)
@@ -129,12 +139,7 @@ async def test_after_a_reopen_start_and_dates_follow_the_record_in_force(app_on)
         await settle(pilot)
         assert text(app, "#last-finalized").startswith("Last finalized: #2")
         assert app.wizard.previous == "2026-04-30"
-        await pilot.press("h")
-        await settle(pilot)
-        await pilot.press("end", "r")
-        await settle(pilot)
-        await pilot.press(*"late refund", "enter")
-        await settle(pilot)
+        await reopen_latest(pilot, "late refund")
         await pilot.press("escape")  # back to Start: read again
         await settle(pilot)
         assert app.screen.STEP == "Start"
@@ -152,12 +157,7 @@ async def test_after_reopening_the_only_record_none_is_in_force(app_on):
     finalize(app, "accrual", "2026-03-31", "2026-04-30")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        await pilot.press(*"wrong period", "enter")
-        await settle(pilot)
+        await reopen_latest(pilot, "wrong period")
         await pilot.press("escape")
         await settle(pilot)
         assert text(app, "#last-finalized") == "No finalized reconciliation in force (the last one was reopened)"
@@ -232,12 +232,7 @@ async def test_a_reopen_from_a_later_step_moves_the_wizards_previous_date(app_on
         await pilot.press("enter")  # Dates, the previous date locked to #2's end
         await settle(pilot)
         assert app.wizard.previous == "2026-04-30"
-        app.action_history()
-        await settle(pilot)
-        await pilot.press("end", "r")
-        await settle(pilot)
-        await pilot.press(*"late refund", "enter")
-        await settle(pilot)
+        await reopen_latest(pilot, "late refund")
         assert app.wizard.previous == "2026-03-31"
         await pilot.press("escape")  # back to Dates, still open under History: its field follows too
         await settle(pilot)
@@ -254,12 +249,7 @@ async def test_dates_unlock_the_previous_date_when_the_only_record_is_reopened(a
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one("#previous").disabled
-        app.action_history()
-        await settle(pilot)
-        await pilot.press("end", "r")
-        await settle(pilot)
-        await pilot.press(*"wrong month", "enter")
-        await settle(pilot)
+        await reopen_latest(pilot, "wrong month")
         await pilot.press("escape")
         await settle(pilot)
         field = app.screen.query_one("#previous")
