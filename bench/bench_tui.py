@@ -1,7 +1,9 @@
 """Time the terminal UI on the benchmark studio: launch → start screen, → review open, → a large
 drill-down's first page (from Enter on an idle review), and its count and total (the Undeposited
 Funds list: the count from the payments index, the total from the daily totals; <= 0.3 s wanted on
-the 10-year studio). Prints a table; never run in CI.
+the 10-year studio), and the Post screen of a studio that never posted (its first page of
+unposted events, then their count and debits; the accrual method: the books' default). Prints a
+table; never run in CI.
 
     .venv/bin/python bench/bench_tui.py [--db bench/out/studio.db] [--config config/recon.yaml]
 """
@@ -18,9 +20,11 @@ from textual.css.query import NoMatches
 
 from recon_tui.config import load_config
 from recon_tui.tui.app import make_app
+from recon_tui.tui.screens.post import PostScreen
 from recon_tui.tui.screens.review import ReviewScreen
 from recon_tui.tui.screens.start import StartScreen
 from recon_tui.tui.widgets.figures import FigureTable
+from recon_tui.tui.widgets.items import ItemTable
 from recon_tui.tui.widgets.records import RecordTable
 
 
@@ -69,6 +73,16 @@ async def measure(db: Path, config: Path) -> list[tuple[str, float]]:
         shown = str(app.screen.query_one("#drill-total").render())
         agrees = "= figure" if "(= the figure)" in shown else "≠ FIGURE"
         out.append((f"  ... its count and total ({shown.split(' ·')[0]}, {agrees})", elapsed))
+        await app.workers.wait_for_complete()
+        app.pop_screen()
+        await pilot.pause()
+        t = time.perf_counter()
+        app.push_screen(PostScreen())
+        await until(pilot, lambda: isinstance(app.screen, PostScreen)
+                    and app.screen.query_one("#unposted", ItemTable).row_count > 0)
+        out.append(("open Post, never posted (first page)", time.perf_counter() - t))
+        await until(pilot, lambda: app.screen.count is not None, limit=120)
+        out.append((f"  ... its count and debits ({app.screen.count:,} events)", time.perf_counter() - t))
         await app.workers.wait_for_complete()
     return out
 

@@ -41,7 +41,9 @@ def format_grouped(cents: int) -> str:
     return f"{sign}{units:,}.{rest:02d}"
 
 
-#: The largest amount anyone may type or import (999,999,999.99): the importer's limit too.
+#: The largest amount anyone may type or import (999,999,999.99): the importer's limit too. It keeps
+#: every value and any realistic SUM() inside SQLite's 64-bit INTEGER, which would otherwise fail
+#: mid-import with an OverflowError.
 MAX_CENTS = 10**11 - 1
 
 # As people type money and as QuickBooks displays it: an optional $, thousands separated by commas

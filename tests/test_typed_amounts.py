@@ -92,4 +92,4 @@ def test_cli_diagnose_takes_a_typed_balance(studio, capsys):
 def test_typed_amounts_share_the_importers_limit():
     from recon_tui.store import importer
 
-    assert importer._MAX_CENTS == MAX_CENTS == 99_999_999_999
+    assert importer.MAX_CENTS is MAX_CENTS and MAX_CENTS == 99_999_999_999

@@ -41,6 +41,7 @@ from recon_tui.service.closing import Closing
 from recon_tui.service.importing import Imports
 from recon_tui.service.link import Link, QBFigures
 from recon_tui.service.review import CountLine, DrillSource, OrderDetail, OrderLine, OrderPayment, Review
+from recon_tui.service.unposted import Unposted, debits
 from recon_tui.store.drilldown import DrillRow
 from recon_tui.store.importer import ImportResult, Progress
 from recon_tui.store.posted import Batch
@@ -49,7 +50,7 @@ from recon_tui.store.records import StoredRecord
 __all__ = ["AgingReport", "Batch", "Cause", "CountLine", "DepositReconciliation", "Diagnosis", "DrillRow",
            "DrillSource", "Drift", "FinalizeError", "FinalizeRequest", "Item", "OrderDetail", "OrderLine",
            "OrderPayment", "PostingError", "QBFigures", "QBFileError", "ReconService", "Reconciliation",
-           "StoredRecord", "Summary", "batch_file", "stored_summary"]
+           "StoredRecord", "Summary", "Unposted", "batch_file", "debits", "stored_summary"]
 
 
 class ReconService:
@@ -191,6 +192,10 @@ class ReconService:
 
     def unposted(self, method: str, through: date) -> list[Entry]:
         return self.link.unposted(method, through)
+
+    def unposted_list(self, method: str, through: date) -> Unposted:
+        """The events ``unposted`` lists, a page at a time, with their count and debits."""
+        return self.link.unposted_list(method, through)
 
     def post(self, method: str, through: date, directory: Path | None = None) -> Batch | None:
         return self.link.post(method, through, directory)

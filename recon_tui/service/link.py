@@ -21,6 +21,7 @@ from recon_tui.quickbooks.tie_out_exports import QBDetail, qb_balance_from_trial
 from recon_tui.service import figures, journal, posting
 from recon_tui.service.batch_files import finish_files
 from recon_tui.service.books import Books
+from recon_tui.service.unposted import Unposted
 from recon_tui.store import posted
 from recon_tui.store import posted_amounts as amounts
 from recon_tui.store.posted import Batch
@@ -64,6 +65,10 @@ class Link:
         with self.connection() as db:
             posting.check_method(db, method)
             return list(posting.unposted(db, self.config, method, through))
+
+    def unposted_list(self, method: str, through: date) -> Unposted:
+        """The same events a page at a time, with their count and debits (the Post screen)."""
+        return Unposted(self.connection, self.config, method, through)
 
     def post(self, method: str, through: date, directory: Path | None = None) -> Batch | None:
         with self.connection() as db:

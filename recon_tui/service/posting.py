@@ -54,7 +54,7 @@ def check_method(db: sqlite_utils.Database, method: str) -> None:
                            f"method, so use the {used} method")
 
 
-def _accrual_sql(db: sqlite_utils.Database, config: Config, method: str) -> journal_sql.AccrualSQL | None:
+def accrual_sql(db: sqlite_utils.Database, config: Config, method: str) -> journal_sql.AccrualSQL | None:
     """The SQL journal when it applies (accrual), after checking every order line's category is mapped."""
     if not Method.of(method).accrues:
         return None
@@ -71,7 +71,7 @@ def _accrual_sql(db: sqlite_utils.Database, config: Config, method: str) -> jour
 def unposted(db: sqlite_utils.Database, config: Config, method: str, through: date) -> Iterator[Entry]:
     """Every event's entry dated on or before ``through`` that has never been posted, in posting
     order: by date, then orders by id (each order's events in the order they happen), then adjustments."""
-    sql = _accrual_sql(db, config, method)
+    sql = accrual_sql(db, config, method)
     with gc_paused():
         if sql is not None:
             return iter(posted.unposted_accrual(db, sql, through))
@@ -155,7 +155,7 @@ def post(db: sqlite_utils.Database, config: Config, method: str, through: date, 
         first = posted.next_seq(db)
         accounts = account_types(config)
         posted.defer_foreign_keys(db)  # the batch row comes last, with its count
-        sql = _accrual_sql(db, config, method) if entries is None else None
+        sql = accrual_sql(db, config, method) if entries is None else None
         if sql is not None:
             chunks = posted.AccrualRecorder(db, config.docnum_prefix, sql, through, number, first)
         else:

@@ -28,16 +28,13 @@ if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up
 
 from recon_tui.config import Config
 from recon_tui.model import PAYMENT_METHODS
-from recon_tui.money import MoneyError, format_cents, parse_cents
+from recon_tui.money import MAX_CENTS, MoneyError, format_cents, parse_cents
 from recon_tui.store import derived
 from recon_tui.store.import_files import FILES, ORDER_LINES, ORDERS, FileSpec, check_bad_debt
 from recon_tui.store.schema import StoreError, db_path, describe_sqlite_error
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _BATCH = 20_000
-#: Largest amount accepted (999,999,999.99): keeps every value and any realistic SUM() inside
-#: SQLite's 64-bit INTEGER, which would otherwise fail mid-import with an OverflowError.
-_MAX_CENTS = 10**11 - 1
 _MAX_LINE_NO = 999_999_999
 
 
@@ -245,8 +242,8 @@ class _Import:
             cents = parse_cents(text)
         except MoneyError as exc:
             raise ValueError(str(exc)) from None
-        if abs(cents) > _MAX_CENTS:
-            raise ValueError(f"amount {text} is too large (at most {format_cents(_MAX_CENTS)})")
+        if abs(cents) > MAX_CENTS:
+            raise ValueError(f"amount {text} is too large (at most {format_cents(MAX_CENTS)})")
         if len(self.amounts) < 100_000:
             self.amounts[text] = cents
         return cents

@@ -78,9 +78,17 @@ def order_facts(db: sqlite_utils.Database, config: Config, names: dict[str, str]
                          else tuple(income.items()), tuple(paid))
 
 
-def adjustments(db: sqlite_utils.Database, names: dict[str, str]) -> Iterator[Adjustment]:
+#: the orders with an event dated in [?, ?) (the same range three times): completed, voided or paid
+IN_RANGE = ("o.order_id IN (SELECT order_id FROM orders WHERE completed_on >= ? AND completed_on < ? "
+            "UNION SELECT order_id FROM orders WHERE voided_on >= ? AND voided_on < ? "
+            "UNION SELECT order_id FROM payments WHERE paid_on >= ? AND paid_on < ?)")
+
+
+def adjustments(db: sqlite_utils.Database, names: dict[str, str], lo: str = "", hi: str = "9999") -> Iterator[Adjustment]:
+    """The credit adjustments dated in ``[lo, hi)`` (ISO dates; all by default), by id."""
     for adjustment_id, customer_id, on, amount in db.execute(
-            "SELECT adjustment_id, customer_id, adjusted_on, amount FROM credit_adjustments ORDER BY adjustment_id"):
+            "SELECT adjustment_id, customer_id, adjusted_on, amount FROM credit_adjustments "
+            "WHERE adjusted_on >= ? AND adjusted_on < ? ORDER BY adjustment_id", (lo, hi)):
         yield Adjustment(adjustment_id, names.get(customer_id, customer_id), date.fromisoformat(on), amount)
 
 

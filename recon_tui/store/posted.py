@@ -101,6 +101,50 @@ def unposted_accrual(db: sqlite_utils.Database, sql: journal.AccrualSQL, through
     return [Entry(key, read.day(on), customer, read.lines(lines)) for on, key, customer, lines in rows]
 
 
+def unposted_accrual_window(db: sqlite_utils.Database, sql: journal.AccrualSQL, lo: date, hi: date) -> list[Entry]:
+    """The unposted accrual entries dated in ``[lo, hi)``, in posting order (a page of the Post screen)."""
+    read = Reader()
+    rows = db.execute(f"SELECT on_, key, customer, lines FROM ({sql.unposted}) ORDER BY {journal.POSTING_ORDER}",
+                      {"lo": lo.isoformat(), "hi": hi.isoformat()})
+    return [Entry(key, read.day(on), customer, read.lines(lines)) for on, key, customer, lines in rows]
+
+
+#: an entry's debits (its positive lines) from its JSON lines, in integer cents
+_DEBITS = ("(SELECT SUM(json_extract(j.value, '$[1]')) FROM json_each(lines) j "
+           "WHERE json_extract(j.value, '$[1]') > 0)")
+
+
+def unposted_accrual_summary(db: sqlite_utils.Database, sql: journal.AccrualSQL, through: date) -> tuple[int, int]:
+    """How many unposted accrual entries are dated through ``through``, and their debits."""
+    count, total = db.execute(f"SELECT COUNT(*), COALESCE(SUM({_DEBITS}), 0) FROM ({sql.unposted})",
+                              _dates("", through)).fetchone()
+    return count, total
+
+
+def first_unposted_day(db: sqlite_utils.Database, through: date) -> date | None:
+    """The earliest date of an event through ``through`` never posted (a lower bound for either
+    method: every entry's date is the date of an event whose key it has); None when all are posted."""
+    unposted = "NOT IN (SELECT event_key FROM posted_entries)"
+    (day,) = db.execute(f"""
+        SELECT MIN(d) FROM (
+          SELECT MIN(paid_on) AS d FROM payments WHERE paid_on < :hi AND 'payment:' || payment_id {unposted}
+          UNION ALL SELECT MIN(completed_on) FROM orders
+           WHERE completed_on < :hi AND 'order:' || order_id || ':completed' {unposted}
+          UNION ALL SELECT MIN(voided_on) FROM orders WHERE voided_on < :hi AND completed_on IS NOT NULL
+             AND 'order:' || order_id || ':voided' {unposted}
+          UNION ALL SELECT MIN(adjusted_on) FROM credit_adjustments
+           WHERE adjusted_on < :hi AND 'adjustment:' || adjustment_id {unposted})""", _dates("", through)).fetchone()
+    return date.fromisoformat(day) if day else None
+
+
+def posted_among(db: sqlite_utils.Database, keys: list[str]) -> set[str]:
+    """Those of ``keys`` already posted."""
+    if not keys:
+        return set()
+    return {key for (key,) in db.execute("SELECT event_key FROM posted_entries WHERE event_key IN "
+                                         "(SELECT value FROM json_each(?))", (json.dumps(keys),))}
+
+
 def batch_entries(db: sqlite_utils.Database, number: int) -> list[Posted]:
     """What was posted in batch ``number``, in DOCNUM order."""
     read = Reader()

@@ -139,9 +139,18 @@ async def test_slash_filters_a_list_in_memory(demo_app):
         await settle(pilot)
         assert app.screen.focused is table
         assert [row.order_id for row in table.items] == [wanted.order_id]
+        assert total_row(table) == ("Total shown", format_grouped(wanted.deposits),
+                                    format_grouped(wanted.outstanding))
         await pilot.press("slash", "ctrl+u", "enter")
         await settle(pilot)
         assert len(table.items) == whole
+        assert total_row(table)[0] == "Total"
+
+
+def total_row(table: ItemTable) -> tuple:
+    """The label and the amounts of a report's total row."""
+    cells = [str(c).strip() for c in table.get_row("total")]
+    return (cells[0], *[c for c in cells[1:] if c])
 
 
 async def test_slash_filters_a_drill_down_in_sql(demo_app):

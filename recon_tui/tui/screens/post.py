@@ -6,9 +6,9 @@ until the first batch the screen offers the account check (DOMAIN §12 ``check-a
 of QuickBooks' "Lists to IIF Files" export, and F4 (or Enter in the field) checks every configured
 account against it in a worker; the confirmation of a first batch without a passed check says what
 is at stake. Re-exporting a batch writes the same entries again; the old ones must be deleted from
-QuickBooks first, or they count twice. For a studio that never posted,
-the unposted list holds every event of its history: the count and total show at once and the
-table mounts a page at a time.
+QuickBooks first, or they count twice. For a studio that never posted, the unposted list holds
+every event of its history (600,000 on ten years): the table reads it a range of dates at a time
+(``service.Unposted``), so the first rows show at once; the count and debits follow from one pass.
 """
 
 from __future__ import annotations
@@ -25,21 +25,31 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import var
 from textual.widgets import Input, Label, Static
 
-from recon_tui.model import METHODS, Entry, PeriodError, parse_date
+from recon_tui.model import Entry, PeriodError, parse_date
 from recon_tui.money import format_grouped
-from recon_tui.service import Batch, batch_file
+from recon_tui.service import Batch, Unposted, batch_file, debits
 from recon_tui.tui.commands import ListedCommands
 from recon_tui.tui.screens.base import ReconScreen
-from recon_tui.tui.screens.confirm import Confirm, asking
+from recon_tui.tui.screens.post_dialogs import (ConfirmFirstPost, ConfirmPost, ConfirmReexport, ListsField,
+                                                check_lines)
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
 from recon_tui.tui.widgets.cells import cell, money, number_header
 from recon_tui.tui.widgets.fields import Field
-from recon_tui.tui.widgets.items import ItemTable
+from recon_tui.tui.widgets.items import ItemTable, Pages, in_memory, matching, read_once
 from recon_tui.tui.widgets.status import StatusLine
 
 
-def debits(entry: Entry) -> int:
-    return sum(line.amount for line in entry.lines if line.amount > 0)
+def unposted_row(entry: Entry) -> tuple:
+    return entry.on.isoformat(), cell(entry.key), cell(entry.customer), money(debits(entry))
+
+
+def arrange_unposted(unposted: Unposted):
+    """Filter forwards a range at a time; a sort reads every row first (in the table's worker)."""
+    def arrange(text: str, column: int | None, descending: bool) -> Pages:
+        if column is None:
+            return unposted.pages(matching(text, unposted_row))
+        return read_once(lambda: in_memory(list(unposted.entries()), unposted_row)(text, column, descending))
+    return arrange
 
 
 def check_through(text: str, today: date) -> tuple[date | None, str]:
@@ -53,38 +63,6 @@ def check_through(text: str, today: date) -> tuple[date | None, str]:
     return through, ""
 
 
-class ConfirmPost(Confirm[bool]):
-    """Says what will be written and what cannot be undone; y/Enter posts, n/Esc does not."""
-
-    BINDINGS = [Binding("y,enter", "answer(True)", "Post", id="yes"),
-                Binding("n,escape", "answer(False)", "Cancel", id="no")]
-
-    def __init__(self, title: str, text: str, warning: str) -> None:
-        super().__init__(*asking(title, text, warning, "y / Enter: post    n / Esc: cancel", note_class="warning"))
-
-
-class ConfirmFirstPost(Confirm[str | None]):
-    """The first batch fixes the books' method for good: no y/Enter here; the user names the method
-    (a or c). The other letter switches the screen to that method (its events are listed first)."""
-
-    BINDINGS = [Binding("a", "answer('accrual')", "Accrual", id="first_accrual"),
-                Binding("c", "answer('cash')", "Cash", id="first_cash"),
-                Binding("n,escape", "answer(None)", "Cancel", id="no")]
-
-    def __init__(self, title: str, text: str, warning: str, method: str) -> None:
-        other = next(m for m in METHODS if m != method)
-        keys = (f"{method[0]}: post by the {method} method    {other[0]}: switch to {other} (lists its events "
-                f"first)    n / Esc: cancel")
-        super().__init__(*asking(title, text, warning, keys, note_class="warning"))
-
-
-class ListsField(Field):
-    """The path of QuickBooks' list export; Enter checks the accounts against it."""
-
-    BINDINGS = [Binding("enter", "submit", "Check accounts", id="check_accounts_enter", show=False,
-                        tooltip="Check the configured accounts against this export (as F4)")]
-
-
 class AccountCheckCommands(ListedCommands):
     """The check in the command palette while the Post screen is up."""
 
@@ -95,34 +73,6 @@ class AccountCheckCommands(ListedCommands):
         return [("Check accounts against QuickBooks' lists", "Every configured GL account in QuickBooks' Lists to "
                  "IIF Files export, with a fitting type (before the first batch)",
                  partial(screen.run_action, "check_accounts"))]
-
-
-def check_lines(check, limit: int = 3) -> tuple[str, bool]:
-    """What the screen says of an AccountCheck, in words, and whether it passed."""
-    if check.ok:
-        text = (f"All {len(check.fits)} configured accounts are in QuickBooks with fitting types"
-                + (f" ({check.product})." if check.product else "."))
-        if check.notes:
-            text += f" {len(check.notes)} differ only in case: write them as QuickBooks does."
-        return text, True
-    if check.file_problems:
-        return "\n".join(check.file_problems), False
-    problems = [fit.short for fit in check.fits if fit.short]
-    lines = [f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; a first post would create missing "
-             "accounts as new ones:"]
-    lines += [f"• {problem}" for problem in problems[:limit]]
-    if len(problems) > limit:
-        lines.append(f"• … and {len(problems) - limit} more (recon-tui check-accounts lists them all)")
-    return "\n".join(lines), False
-
-
-class ConfirmReexport(Confirm[bool]):
-    BINDINGS = [Binding("y,enter", "answer(True)", "Write again", id="yes"),
-                Binding("n,escape", "answer(False)", "Cancel", id="no")]
-
-    def __init__(self, title: str, text: str, warning: str) -> None:
-        super().__init__(*asking(title, text, warning, "y / Enter: write the file again    n / Esc: cancel",
-                                 note_class="warning"))
 
 
 class PostScreen(ReconScreen):
@@ -153,7 +103,8 @@ class PostScreen(ReconScreen):
         self.method: str | None = None  # the books' method, else the one chosen for the first batch
         self.choice: str | None = None  # before the first batch: the method switched to in its confirmation
         self.through: date | None = None
-        self.entries: list[Entry] | None = None  # unposted through self.through, once loaded
+        self.count: int | None = None  # how many events are unposted through self.through, once counted
+        self.reading = False  # a load is running (the field's first Changed must not start another)
         self.batches: list[Batch] = []
         self.reported = False  # the status line holds the outcome of a post or re-export: keep it
         self.checked = None  # the AccountCheck of the path in the field, once run
@@ -211,58 +162,72 @@ class PostScreen(ReconScreen):
         self.query_one("#through-error", Static).update(error)
         self.query_one("#through", Input).set_class(bool(error), "-invalid")
         if through is None:
-            self.through, self.entries = None, None
+            self.through, self.count = None, None
             self.query_one("#unposted-summary", Static).update("Fix the date to see what would be posted.")
             self.query_one("#unposted", ItemTable).show((), tuple)
-        elif through != self.through or self.entries is None:
+        elif through != self.through or (self.count is None and not self.reading):
             if through != self.through:
                 self.reported = False
-            self.through, self.entries = through, None
+            self.through, self.count = through, None
             self.query_one("#unposted-summary", Static).update(f"Reading the events not yet posted through "
                                                                f"{through}…")
             self.query_one("#unposted", ItemTable).loading = True
             self.load(through)
         self.refresh_bindings()
 
-    @work(thread=True, exclusive=True, group="unposted", exit_on_error=False)
     def load(self, through: date | None) -> None:
-        """The batches, and the events not yet posted through ``through`` (None: the batches only)."""
+        """The batches, then the events not yet posted through ``through`` (None: the batches only):
+        their first page at once, their count and debits when counted."""
+        self.reading = True
+        self._load(through)
+
+    @work(thread=True, exclusive=True, group="unposted", exit_on_error=False)
+    def _load(self, through: date | None) -> None:
         service = self.app.service
         try:
             books = service.posting_method()
             method = books or self.choice or self.app.wizard.method
             batches = service.batches()
-            entries = service.unposted(method, through) if through is not None else None
+            unposted = service.unposted_list(method, through) if through is not None else None
+            self.app.call_from_thread(self._show, through, books, method, unposted, batches)
+            if unposted is not None:
+                count, total = unposted.summary()
+                self.app.call_from_thread(self._counted, through, method, count, total)
         except Exception as exc:  # PostingError (the books' other method), a broken database
             self.app.call_from_thread(self._failed, through, " ".join(str(exc).split()))
-            return
-        total = sum(debits(e) for e in entries) if entries else 0  # here: hundreds of thousands on a long history
-        self.app.call_from_thread(self._show, through, books, method, entries, total, batches)
 
     def _failed(self, through: date, message: str) -> None:
+        if through == self.through:
+            self.reading = False
         if self.is_attached and through == self.through:
             self.query_one("#unposted", ItemTable).loading = False
             self.query_one("#unposted-summary", Static).update("")
             self._status(f"Cannot post: {message}", error=True)
 
-    def _show(self, through: date | None, books: str | None, method: str, entries: list[Entry] | None,
-              total: int, batches: list[Batch]) -> None:
+    def _show(self, through: date | None, books: str | None, method: str, unposted: Unposted | None,
+              batches: list[Batch]) -> None:
+        if unposted is None:
+            self.reading = False  # the batches only: nothing to count
         if not self.is_attached:  # left before the list arrived
             return
         self._show_batches(books, method, batches)
-        if through is None or entries is None or through != self.through:
+        if through is None or unposted is None or through != self.through:
             return  # the date changed while reading: another worker brings that list
-        self.entries = entries
         table = self.query_one("#unposted", ItemTable)
-        table.show(entries, lambda e: (e.on.isoformat(), cell(e.key), cell(e.customer), money(debits(e))))
-        table.loading = False
-        noun = "event" if len(entries) == 1 else "events"
+        table.load(unposted.pages(), unposted_row, arrange=arrange_unposted(unposted))
+        self.query_one("#unposted-summary", Static).update(f"Counting the events not yet posted through "
+                                                           f"{through}…")
+
+    def _counted(self, through: date, method: str, count: int, total: int) -> None:
+        if not self.is_attached or through != self.through:
+            return
+        self.count, self.reading = count, False
+        noun = "event" if count == 1 else "events"
         self.query_one("#unposted-summary", Static).update(
-            f"{len(entries):,} unposted {noun} dated through {through} · debits "
-            f"{format_grouped(total)}" if entries else
+            f"{count:,} unposted {noun} dated through {through} · debits {format_grouped(total)}" if count else
             f"Nothing to post: every event dated through {through} is posted.")
         if not self.busy and not self.reported:
-            if entries:
+            if count:
                 self._status(f"Ctrl+S posts them as batch {self.next_number} ({method}).", hint=True)
             else:
                 self._status("")
@@ -314,7 +279,7 @@ class PostScreen(ReconScreen):
         event.stop()
         if event.input.id == "qb-lists":
             self.action_check_accounts()
-        elif self.entries:
+        elif self.query_one("#unposted", ItemTable).row_count:
             self.query_one("#unposted", ItemTable).focus()
 
     def on_descendant_focus(self) -> None:
@@ -328,7 +293,7 @@ class PostScreen(ReconScreen):
         if action == "check_accounts":
             return not self.checking and not self.busy and not self.batches
         if action == "post":
-            return not self.busy and bool(self.entries) and self.through is not None
+            return not self.busy and bool(self.count) and self.through is not None
         if action == "reexport":
             return not self.busy and self.highlighted_batch() is not None
         if action == "back" and self.busy:
@@ -379,9 +344,9 @@ class PostScreen(ReconScreen):
     # -- posting --------------------------------------------------------------------------------------
 
     def action_post(self) -> None:
-        if self.busy or not self.entries or self.through is None or self.method is None:
+        if self.busy or not self.count or self.through is None or self.method is None:
             return
-        through, method, count = self.through, self.method, len(self.entries)
+        through, method, count = self.through, self.method, self.count
         path = batch_file(self.app.service.posting_dir, self.next_number)
         how = f"{method} method" if self.batches else f"by the {method.upper()} method"  # the first: by name
         text = (f"{count:,} {'entry' if count == 1 else 'entries'} dated through {through}, {how}.\n"
@@ -411,7 +376,7 @@ class PostScreen(ReconScreen):
         elif answer is not None:  # the other method: list its events first, then Ctrl+S asks again
             self.choice, self.reported = answer, True
             self._status(f"Switched to the {answer} method: Ctrl+S posts its events (asks again).", hint=True)
-            self.entries = None
+            self.count = None
             self.query_one("#unposted", ItemTable).loading = True
             self.load(self.through)
             self.refresh_bindings()
@@ -452,7 +417,7 @@ class PostScreen(ReconScreen):
             return
         self._status(message, error=error)
         if self.through is not None:
-            self.entries = None
+            self.count = None
             self.query_one("#unposted", ItemTable).loading = True
         self.load(self.through)
         self.refresh_bindings()

@@ -83,6 +83,12 @@ class ReportScreen(ReconScreen):
         open_order(self, "order", message.item.order_id, self.as_of)
 
 
+def total_label(filtered: bool) -> Text:
+    """A report's total row: of every row, or of the rows a filter kept (the figure under the
+    table stays the whole report's)."""
+    return Text("Total shown" if filtered else "Total", style="bold")
+
+
 class AgingScreen(ReportScreen):
     def fetch(self) -> AgingReport:
         return self.app.service.aging(self.as_of)
@@ -100,8 +106,9 @@ class AgingScreen(ReportScreen):
             return (cell(f"{row.customer} · {row.order_id}"), row.status, Text(str(row.age_days), justify="right"),
                     report.labels[row.bucket], money(row.balance))
 
-        table.show(report.rows, render,
-                   total=(Text("Total", style="bold"), "", "", "", money(report.total, "bold")))
+        def total(rows, filtered: bool) -> tuple:
+            return total_label(filtered), "", "", "", money(sum(row.balance for row in rows), "bold")
+        table.show(report.rows, render, total=total)
         orders = f"{len(report.rows):,} order{'' if len(report.rows) == 1 else 's'}"
         buckets = "  ·  ".join(f"{label} {format_grouped(x)}" for label, x in zip(report.labels, report.buckets))
         self.query_one("#report-total", Static).update(
@@ -120,8 +127,9 @@ class DepositsScreen(ReportScreen):
             table.add_column(number_header(label), key=label, width=12)
         table.show(report.rows, lambda row: (row.order_id, cell(row.customer), row.status, money(row.order_total),
                                              money(row.deposits), money(row.outstanding)),
-                   total=(Text("Total", style="bold"), "", "", "", money(report.deposits, "bold"),
-                          money(report.outstanding, "bold")))
+                   total=lambda rows, filtered: (total_label(filtered), "", "", "",
+                                                 money(sum(row.deposits for row in rows), "bold"),
+                                                 money(sum(row.outstanding for row in rows), "bold")))
         self.query_one("#report-total", Static).update(
             f"Deposit Reconciliation as of {report.as_of}:\ndeposits {format_grouped(report.deposits)}, "
             f"outstanding {format_grouped(report.outstanding)}")

@@ -33,6 +33,8 @@ PAGE = 200
 AHEAD = 50  # ask for the next page when the cursor is this close to the last row shown
 
 Pages = Callable[[int, int], Sequence[Any]]
+#: ``total(items, filtered)``: the total row of the items shown (all of them, or the filter's)
+Totals = Callable[[Sequence[Any], bool], tuple]
 #: ``arrange(text, column, descending)``: the pages of the items holding ``text`` ("" : all), sorted
 #: by the column of that index (None: the list's own order). A SQL source does both in SQL.
 Arrange = Callable[[str, "int | None", bool], Pages]
@@ -82,11 +84,27 @@ def unsorted(label):
     return label
 
 
+def matching(text: str, render: Callable[[Any], tuple]) -> Callable[[Any], bool]:
+    """Whether an item's cells, as shown, hold ``text`` (any case; "" : every item)."""
+    needle = text.casefold()
+    return lambda item: not needle or any(needle in str(c).casefold() for c in render(item))
+
+
+def read_once(make: Callable[[], Pages]) -> Pages:
+    """Pages made on the first call (in the table's worker, for a source that must read everything)."""
+    made: list[Pages] = []
+
+    def page(offset: int, limit: int) -> Sequence[Any]:
+        if not made:
+            made.append(make())
+        return made[0](offset, limit)
+    return page
+
+
 def in_memory(items: Sequence[Any], render: Callable[[Any], tuple]) -> Arrange:
     """Filter and sort a list already in memory by its cells as shown."""
     def arrange(text: str, column: int | None, descending: bool) -> Pages:
-        needle = text.casefold()
-        found = [item for item in items if not needle or any(needle in str(c).casefold() for c in render(item))]
+        found = list(filter(matching(text, render), items))
         if column is not None:
             found.sort(key=lambda item: sort_key(render(item)[column]), reverse=descending)
         return lambda offset, limit: found[offset:offset + limit]
@@ -142,10 +160,12 @@ class ItemTable(DataTable):
         self.descending = False
 
     def load(self, pages: Pages, render: Callable[[Any], tuple], *, openable: Callable[[Any], bool] | None = None,
-             key: Callable[[Any], str] | None = None, total: tuple | None = None, thread: bool = True,
+             key: Callable[[Any], str] | None = None, total: tuple | Totals | None = None, thread: bool = True,
              on_page: Callable[[int], None] | None = None, arrange: Arrange | None = None) -> None:
         """Show the items ``pages`` returns, ``render`` making each a row; ``total`` follows the last page.
 
+        ``total``: a row, or ``total(items, filtered)`` giving the row for the items shown (a list in
+        memory: with a filter on, the total of the rows the filter kept).
         ``thread``: read each page in a worker (a query); False for a list already in memory.
         ``on_page(offset)`` runs as soon as a page is on screen (offset 0: the first rows).
         ``arrange``: the items filtered (``/``) and sorted (``s``, ``S``); None: neither."""
@@ -204,7 +224,8 @@ class ItemTable(DataTable):
         pages = self._all if plain else self._arrange(self.filter_text, self.sort_column, self.descending)
         self._show_sort()
         self._reload(pages, self._render, openable=self._openable, key=self._key,
-                     total=None if self.filter_text else self._total_all, thread=self._thread, on_page=self._on_page)
+                     total=self._total_all if callable(self._total_all) or not self.filter_text else None,
+                     thread=self._thread, on_page=self._on_page)
 
     def _show_sort(self) -> None:
         """The sorted column's title ends in ▲ (ascending) or ▼."""
@@ -247,7 +268,8 @@ class ItemTable(DataTable):
             for item in rows:
                 self.add_row(*self._render(item), key=self._key(item))
         if self.complete and self._total is not None:
-            self.add_row(*self._total, key="total")
+            total = self._total(self.items, bool(self.filter_text)) if callable(self._total) else self._total
+            self.add_row(*total, key="total")
         self.loading = False
         if offset == 0:  # the first rows: highlighted, and the keys go to them
             self.move_cursor(row=0, column=0, animate=False)
