@@ -48,6 +48,23 @@ class GLAccounts:
     unallocated_income: str
 
 
+#: what the optional ``access`` lists guard (DOMAIN §10, §13)
+ACCESS_ACTIONS = ("finalize", "reopen", "post")
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who may finalize, reopen and post: OS user names per action; None (the key left out) is everyone."""
+
+    finalize: tuple[str, ...] | None = None
+    reopen: tuple[str, ...] | None = None
+    post: tuple[str, ...] | None = None
+
+    def allows(self, action: str, user: str) -> bool:
+        users = getattr(self, action)
+        return users is None or user in users
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path
@@ -59,6 +76,9 @@ class Config:
     income_categories: tuple[tuple[str, str], ...]
     aging_buckets: tuple[int, ...]
     docnum_prefix: str
+    access: Access = Access()
+    backups_keep: int = 5  # database copies kept in backups/ beside it; 0 = none
+    serve_token: str | None = None  # required by `serve` on a non-loopback address
 
     @property
     def category_accounts(self) -> dict[str, str]:
@@ -166,7 +186,7 @@ class _Reader:
         if root is None:
             raise ConfigError(f"{self.path}:1: (top level): the config file is empty")
         keys = ("studio", "accounting_method", "database", "gl_accounts", "income_categories",
-                "aging_buckets", "posting")
+                "aging_buckets", "posting", "access", "backups", "serve")
         top = self.mapping(root, "", keys, required=("studio", "gl_accounts", "income_categories"))
 
         studio = self.mapping(top["studio"][1], "studio", ("name",), required=("name",))
@@ -222,9 +242,42 @@ class _Reader:
                     raise self.fail(node, "posting.docnum_prefix",
                                     "1 to 4 letters or digits, starting with a letter (DOCNUM is at most 11 characters)")
 
+        access = self.access(top["access"][1]) if "access" in top else Access()
+        keep = 5
+        if "backups" in top:
+            backups = self.mapping(top["backups"][1], "backups", ("keep",))
+            if "keep" in backups:
+                keep = self.whole(backups["keep"][1], "backups.keep")
+        token = None
+        if "serve" in top:
+            serve = self.mapping(top["serve"][1], "serve", ("token",))
+            if "token" in serve and serve["token"][1].tag != "tag:yaml.org,2002:null":
+                token = self.text(serve["token"][1], "serve.token")
+                if len(token) < 16:
+                    raise self.fail(serve["token"][1], "serve.token", "must be at least 16 characters (a long random "
+                                    "text, e.g. from `python3 -c 'import secrets; print(secrets.token_urlsafe())'`)")
+
         return Config(path=self.path, studio_name=name, accounting_method=method, database=database,
                       gl_accounts=accounts, income_categories=tuple(categories),
-                      aging_buckets=buckets, docnum_prefix=prefix)
+                      aging_buckets=buckets, docnum_prefix=prefix, access=access, backups_keep=keep,
+                      serve_token=token)
+
+    def access(self, node: yaml.Node) -> Access:
+        """``access: {finalize: [maria, lee], reopen: [maria], post: [...]}``; a list left out is everyone."""
+        lists = self.mapping(node, "access", ACCESS_ACTIONS)
+        values = {}
+        for action, (_, value) in lists.items():
+            key = f"access.{action}"
+            if not isinstance(value, yaml.SequenceNode):
+                raise self.fail(value, key, "must be a list of OS user names, e.g. [maria, lee]")
+            values[action] = tuple(self.text(item, key) for item in value.value)
+        return Access(**values)
+
+    def whole(self, node: yaml.Node, key: str) -> int:
+        raw = node.value if isinstance(node, yaml.ScalarNode) else None
+        if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()):
+            raise self.fail(node, key, f"{raw!r} is not a whole number (0 or more)")
+        return int(raw)
 
     def buckets(self, node: yaml.Node) -> tuple[int, ...]:
         key = "aging_buckets"
