@@ -54,6 +54,20 @@ class Books:
     def now(self) -> datetime:
         return self.clock() if self.clock else utc_now()
 
+    def require(self, action: str, user: str | None = None) -> None:
+        """``action`` (finalize, reopen, post) is refused (NotAllowed) unless the config's ``access``
+        list for it names the user (DOMAIN §10); no list: everyone may."""
+        from recon_tui.service import access
+
+        access.require(self.config, action, self.who(user))
+
+    def backup(self, action: str) -> Path | None:
+        """Copy the database into backups/ beside it before ``action`` writes (DOMAIN §10); the copy,
+        or None when the config turns backups off."""
+        from recon_tui.service import backups
+
+        return backups.before(self, action)
+
     @property
     def folder(self) -> Path:
         """Where printed reports, exports and batch files go: beside the database."""

@@ -8,6 +8,7 @@ and the CLI call, each call on its own connection.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,10 +42,13 @@ def validate(db: sqlite_utils.Database, request: FinalizeRequest, today: date, r
 
 
 def finalize(db: sqlite_utils.Database, config: Config, request: FinalizeRequest, *, today: date,
-             user: str, now: datetime | None = None) -> StoredRecord:
-    """Write the record in one transaction and return it as stored."""
+             user: str, now: datetime | None = None, backup: Callable[[], object] | None = None) -> StoredRecord:
+    """Write the record in one transaction and return it as stored; ``backup`` runs once the
+    request is found valid, before anything is written."""
     rec = figures.reconcile(db, config, request.period, request.method)
     counts = validate(db, request, today, rec)
+    if backup is not None:
+        backup()
     previous, current = request.period.previous.isoformat(), request.period.current.isoformat()
     period_sources = records.sources(db, previous, current)
     history_digest = records.history_digest(db, current)
@@ -60,11 +64,14 @@ def history(db: sqlite_utils.Database) -> list[StoredRecord]:
 
 
 def reopen(db: sqlite_utils.Database, number: int, reason: str, *, user: str,
-           now: datetime | None = None) -> StoredRecord:
-    """Reopen the latest record in force (recorded, never deleted); FinalizeError if it may not be."""
+           now: datetime | None = None, backup: Callable[[], object] | None = None) -> StoredRecord:
+    """Reopen the latest record in force (recorded, never deleted); FinalizeError if it may not be.
+    ``backup`` runs once the reopening is found allowed, before it is written."""
     latest = records.latest_in_force(db)
     target = latest if latest is not None and latest.number == number else records.record(db, number)
     rules.check_reopen(number, reason, latest, target)
+    if backup is not None:
+        backup()
     records.insert_reopening(db, number, stamp(now or utc_now()), user, reason.strip())
     return records.record(db, number)
 
@@ -130,8 +137,10 @@ class Closing:
     def finalize(self, request: FinalizeRequest, user: str | None = None) -> tuple[StoredRecord, Path]:
         """Write the record (one transaction) and its printed report beside the database."""
         books = self.books
+        books.require("finalize", user)
         with books.connection() as db:
-            record = finalize(db, books.config, request, today=books.today, user=books.who(user), now=books.now())
+            record = finalize(db, books.config, request, today=books.today, user=books.who(user), now=books.now(),
+                              backup=lambda: books.backup("finalize"))
         printed = printed_report_path(books.db_path, record.number)
         printed.write_text(record_text(record, books.config.studio_name), encoding="utf-8")
         return record, printed
@@ -143,5 +152,7 @@ class Closing:
         return path
 
     def reopen(self, number: int, reason: str, user: str | None = None) -> StoredRecord:
+        self.books.require("reopen", user)
         with self.books.connection() as db:
-            return reopen(db, number, reason, user=self.books.who(user), now=self.books.now())
+            return reopen(db, number, reason, user=self.books.who(user), now=self.books.now(),
+                          backup=lambda: self.books.backup("reopen"))

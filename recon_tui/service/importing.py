@@ -26,6 +26,8 @@ class Imports:
         then nothing was written (a database this import created is removed again)."""
         path = Path(self.books.db_path)
         existed = path.exists()
+        if existed:
+            self.books.backup("import")
         db = open_store(path, create=True)
         try:
             return import_dir(db, directory, self.books.config, progress=progress)

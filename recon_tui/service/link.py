@@ -71,11 +71,14 @@ class Link:
         return Unposted(self.connection, self.config, method, through)
 
     def post(self, method: str, through: date, directory: Path | None = None) -> Batch | None:
+        self.books.require("post")
+        self.books.backup("post")
         with self.connection() as db:
             return posting.post(db, self.config, method, through, directory or self.posting_dir,
                                 user=self.books.who(), now=self.books.now())
 
     def reexport(self, number: int, directory: Path | None = None) -> tuple[Path, int]:
+        self.books.require("post")
         with self.connection() as db:
             return posting.reexport(db, self.config, number, directory or self.posting_dir,
                                     user=self.books.who(), now=self.books.now())
