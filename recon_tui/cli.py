@@ -1,8 +1,10 @@
 """Command line (DOMAIN §12): turns arguments (``cli_arguments.py``) into calls to the service, and
 errors into exit codes.
 
-Exit codes: 0 done; 1 the environment is wrong (config, database); 2 bad arguments or bad input
-data (nothing was written); 70 an internal consistency check failed (a bug: please report it).
+Exit codes: 0 done; 1 the environment is wrong (config, database); 2 bad arguments, bad input
+data, or not allowed by the config's ``access`` (nothing was written); 3 ``history --verify`` found
+the hash chain broken; 70 an internal consistency check failed (a bug: please report it). A race
+lost to another user is 2, in words.
 Every failure is one line on stderr, never a traceback.
 """
 
@@ -19,7 +21,8 @@ from recon_tui.cli_arguments import UsageError, build_parser
 from recon_tui.config import Config, ConfigError, find_config, load_config
 from recon_tui.model import Period, PeriodError
 
-EXIT_ENV, EXIT_INPUT, EXIT_BUG = 1, 2, 70
+EXIT_ENV, EXIT_INPUT, EXIT_BROKEN, EXIT_BUG = 1, 2, 3, 70
+_DATABASE: list[str | None] = [None]  # the database the command works on, named in database errors
 
 
 def _negative_amounts(argv: list[str]) -> list[str]:
@@ -55,8 +58,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _handle(exc: Exception) -> int:
-    from recon_tui.service.errors import StoreError, UnknownCategoryError, describe_sqlite_error, is_a_bug
+    from recon_tui.service.errors import NotAllowed, StoreError, UnknownCategoryError, describe_sqlite_error, is_a_bug
 
+    if isinstance(exc, NotAllowed):  # the config's access list (DOMAIN §10): nothing was written
+        return _fail(str(exc), EXIT_INPUT)
     if isinstance(exc, StoreError):
         return _fail(str(exc), EXIT_ENV)
     if isinstance(exc, UnknownCategoryError):
@@ -65,9 +70,12 @@ def _handle(exc: Exception) -> int:
         return _fail(f"internal check failed (a bug, please report it): {exc}", EXIT_BUG)
     if isinstance(exc, OSError):
         return _fail(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": "), EXIT_ENV)
+    from recon_tui.service.errors import RecordRefused
+    if isinstance(exc, RecordRefused):  # a trigger said no: a write that would change what is never changed
+        return _fail(f"{_DATABASE[0] or 'database'}: refused: {exc}; nothing was written", EXIT_INPUT)
     import sqlite3
     if isinstance(exc, sqlite3.Error):
-        return _fail(f"database: {describe_sqlite_error(exc)}", EXIT_ENV)
+        return _fail(f"{_DATABASE[0] or 'database'}: {describe_sqlite_error(exc)}", EXIT_ENV)
     return _fail(f"unexpected error (a bug, please report it): {type(exc).__name__}: {exc}", EXIT_BUG)
 
 
@@ -84,12 +92,16 @@ def _db_path(args, config: Config) -> Path:
     return Path(args.db) if args.db else config.database
 
 
-def _service(args, config: Config, *, checked: bool = True):
+def _service(args, config: Config, *, checked: bool = True, may: str | None = None):
     """The studio's books for this command; ``checked``: the database is opened (and migrated) first,
-    so a bad one is a one-line error."""
+    so a bad one is a one-line error; ``may``: the user must be allowed that action (config ``access``),
+    checked before anything else (NotAllowed: exit 2, nothing written)."""
     from recon_tui.service import ReconService
 
+    _DATABASE[0] = str(_db_path(args, config))
     service = ReconService(config, _db_path(args, config), date.today())
+    if may is not None:
+        service.require(may)
     if checked:
         service.check()
     return service
@@ -192,7 +204,7 @@ def cmd_finalize(args) -> int:
     from recon_tui.service.errors import FinalizeError, PostingError, QBReportError
 
     config = _config(args)
-    service = _service(args, config)
+    service = _service(args, config, may="finalize")
 
     def cents(option: str, text: str) -> int:
         try:
@@ -205,6 +217,9 @@ def cmd_finalize(args) -> int:
         if method in counted:
             raise UsageError(f"finalize: --count {method} given twice")
         counted[method] = cents(f"--count {method}", amount)
+    covered = service.already_finalized(args.current)
+    if covered is not None:
+        raise UsageError(f"finalize: {covered}")
     previous = service.previous_date()
     if previous is None and args.previous is None:
         raise UsageError("finalize: this is the first reconciliation: give --previous (the date it starts after)")
@@ -244,7 +259,7 @@ def cmd_history(args) -> int:
     from recon_tui.service.errors import FinalizeError
 
     config = _config(args)
-    service = _service(args, config)
+    service = _service(args, config, may="reopen" if args.reopen is not None else None)
     if args.reopen is not None:
         try:
             record = service.reopen(args.reopen, args.reason)
@@ -256,13 +271,24 @@ def cmd_history(args) -> int:
         print(f"reopened reconciliation #{record.number} (after {record.previous_on} through {record.current_on}); "
               f"{follows}")
         return 0
+    if args.verify:
+        verdict = service.verify_chain()
+        if verdict.intact:
+            print(verdict.summary())
+            return 0
+        return _fail(verdict.summary(), EXIT_BROKEN)
     records = service.history()
     if args.show is not None:
         match = [r for r in records if r.number == args.show]
         if not match:
             raise UsageError(f"history --show: there is no reconciliation #{args.show}")
+        if args.write_printed:
+            print(f"printed report written again: {service.write_printed(match[0])}")
+            return 0
         _print(record_text(match[0], config.studio_name))
         return 0
+    if args.write_printed:
+        raise UsageError("history --print: give the record with --show N")
     _print(render_history(records, service.recheck(), args.format, config.studio_name))
     return 0
 
@@ -321,7 +347,8 @@ def cmd_post(args) -> int:
     from recon_tui.service.errors import PostingError
 
     config = _config(args)
-    service = _service(args, config)
+    writes = args.reexport is not None or (args.through is not None and not args.dry_run)
+    service = _service(args, config, may="post" if writes else None)
     out = Path(args.out) if args.out else None
     if out is not None and not out.is_dir():
         raise UsageError(f"post: --out {out}: not a folder")
@@ -458,6 +485,57 @@ def cmd_demo(args) -> int:
     return 0
 
 
+def cmd_backup(args) -> int:
+    from recon_tui.service import backups
+
+    config = _config(args)
+    service = _service(args, config)
+    if not args.list:
+        path = backups.make(service.books, "manual")
+        print(f"backed up to {path}")
+        return 0
+    found = backups.list_backups(service.books)
+    if not found:
+        print(f"no backups yet in {backups.folder(service.books)}")
+        return 0
+    rows = [("File", "When (UTC)", "Before", "Size", "Records", "Batches")]
+    rows += [(b.path.name, b.taken.strftime("%Y-%m-%d %H:%M:%S"), b.why, _size(b.size),
+              "?" if b.records is None else str(b.records), "?" if b.batches is None else str(b.batches))
+             for b in found]
+    widths = [max(len(row[at]) for row in rows) for at in range(len(rows[0]))]
+    right = {3, 4, 5}
+    lines = ["  ".join(cell.rjust(w) if at in right else cell.ljust(w) for at, (cell, w) in enumerate(zip(row, widths)))
+             .rstrip() for row in rows]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    _print("\n".join(lines))
+    return 0
+
+
+def _size(size: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return str(size)
+
+
+def cmd_restore(args) -> int:
+    from recon_tui.service import backups
+
+    config = _config(args)
+    service = _service(args, config, checked=False)  # a damaged database is what a restore is for
+    try:
+        done = backups.restore(service.books, args.file, force=args.force)
+    except backups.RestoreRefused as exc:
+        raise UsageError(f"restore: {exc}") from None
+    if done.lost:
+        print(f"warning: restored without {', '.join(done.lost)} (--force)", file=sys.stderr)
+    print(f"restored {done.source} into {_db_path(args, config)}")
+    if done.undo is not None:
+        print(f"the database as it was: {done.undo} (`recon-tui restore {done.undo.name}` undoes this)")
+    return 0
+
+
 def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
@@ -465,4 +543,5 @@ def _print(text: str) -> None:
 
 COMMANDS = {"import": cmd_import, "report": cmd_report, "aging": cmd_aging, "deposits": cmd_deposits,
             "finalize": cmd_finalize, "history": cmd_history, "post": cmd_post, "diagnose": cmd_diagnose,
-            "export": cmd_export, "demo": cmd_demo, "check-accounts": cmd_check_accounts}
+            "export": cmd_export, "demo": cmd_demo, "check-accounts": cmd_check_accounts,
+            "backup": cmd_backup, "restore": cmd_restore}

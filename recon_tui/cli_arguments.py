@@ -128,8 +128,15 @@ def build_parser() -> argparse.ArgumentParser:
     hist = subs.add_parser("history", help="finalized reconciliations; show, re-check or reopen one",
                            description="List every finalized reconciliation, re-checking each for source records "
                            "changed since it was finalized. --show N prints one from its stored figures; "
-                           "--reopen N --reason TEXT reopens the latest one (recorded, never deleted).")
+                           "--reopen N --reason TEXT reopens the latest one (recorded, never deleted); "
+                           "--verify recomputes the hash chain over records, reopenings and posted batches "
+                           "(exit 3 naming the first item that does not match).")
     hist.add_argument("--show", type=_positive, metavar="N", help="print reconciliation N")
+    hist.add_argument("--print", action="store_true", dest="write_printed",
+                      help="with --show N: write its printed report (reconciliation-NNNN.txt beside the database) "
+                           "again, e.g. after a crash left none")
+    hist.add_argument("--verify", action="store_true",
+                      help="check that no record, reopening or batch was changed since it was written (DOMAIN §10)")
     hist.add_argument("--reopen", type=_positive, metavar="N", help="reopen reconciliation N (the latest in force)")
     hist.add_argument("--reason", default="", metavar="TEXT", help="why it is reopened (required with --reopen)")
     _format(hist)
@@ -199,6 +206,23 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--through", required=True, type=_date_arg("--through"), metavar="YYYY-MM-DD")
     exp.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     _common(exp)
+
+    bak = subs.add_parser("backup", help="copy the database into backups/ now, or --list the copies",
+                          description="Copy the database (consistent while others read it) into backups/ beside "
+                          "it and print the copy's path. A copy is also made before every import, post, finalize "
+                          "and reopen; the config's backups.keep (default 5; 0 = none) says how many are kept "
+                          "(DOMAIN §10). --list shows the copies, newest first.")
+    bak.add_argument("--list", action="store_true", help="list the copies: when, before what, size, records, batches")
+    _common(bak)
+
+    res = subs.add_parser("restore", help="put a copy from backups/ back in place of the database",
+                          description="Put FILE (a copy made by backup, or its name in backups/) back in place of "
+                          "the database. Refused when FILE lacks finalized reconciliations or posted batches that "
+                          "the database holds now (they would be lost), unless --force. The database as it was is "
+                          "copied into backups/ first (before-restore), so a restore can be undone the same way.")
+    res.add_argument("file", metavar="FILE", help="the copy to restore (a path, or a name in backups/)")
+    res.add_argument("--force", action="store_true", help="restore even if records or batches would be lost")
+    _common(res)
 
     demo = subs.add_parser("demo", help="build the deterministic demo studio",
                            description="Build a realistic demo portrait studio (same seed, same data) into "

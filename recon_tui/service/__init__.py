@@ -35,6 +35,7 @@ from recon_tui.model import Entry, Period, PostingError
 from recon_tui.quickbooks.chart import AccountCheck
 from recon_tui.quickbooks.tie_out_exports import QBFileError
 from recon_tui.reporting import drift_warning
+from recon_tui.service import access
 from recon_tui.service.batch_files import batch_file
 from recon_tui.service.books import Books
 from recon_tui.service.closing import Closing
@@ -82,8 +83,20 @@ class ReconService:
         return self.books.today
 
     @property
-    def user(self) -> str | None:
-        return self.books.user
+    def user(self) -> str:
+        """Who is working: the user the service was built with, else the OS user (DOMAIN §10)."""
+        return self.books.who()
+
+    def may(self, action: str) -> str | None:
+        """None when the user may ``action`` (finalize, reopen, post: config ``access``); else why
+        not, in one short line for a screen ("lee may not post (access.post lists maria)")."""
+        refused = access.refusal(self.config, action, self.user)
+        return None if refused is None else refused.reason
+
+    def require(self, action: str) -> None:
+        """Raises NotAllowed (naming the user, the key and the config) unless the user may ``action``:
+        a face checks before any work, as the service checks again before it writes."""
+        self.books.require(action)
 
     @property
     def clock(self) -> Callable[[], datetime] | None:
@@ -143,6 +156,19 @@ class ReconService:
     def previous_date(self) -> date | None:
         """The previous date the next reconciliation must use; None: the first one, entered by the user."""
         return self.closing.previous_date()
+
+    def write_printed(self, record: StoredRecord) -> Path:
+        """A finalized record's printed report, written again beside the database."""
+        return self.closing.write_printed(record)
+
+    def verify_chain(self):
+        """The hash chain over records, reopenings and batches (DOMAIN §10): a Verdict."""
+        return self.closing.verify_chain()
+
+    def already_finalized(self, current: date) -> str | None:
+        """Why a period through ``current`` cannot be finalized because a record in force covers it
+        (in words: which record, by whom, when); None when none does."""
+        return self.closing.already_finalized(current)
 
     def usual_method(self) -> tuple[str, str]:
         """The method a new reconciliation should start with, and why (in words): the last finalized

@@ -8,12 +8,15 @@ and the CLI call, each call on its own connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recon_tui.config import Config
+from recon_tui.crashpoints import reach
+from recon_tui.files import write_whole
 from recon_tui.ledger import closing as rules
 from recon_tui.ledger.closing import Count, Drift, FinalizeError, FinalizeRequest
 from recon_tui.ledger.record import record_values, stamp
@@ -22,8 +25,12 @@ from recon_tui.model import Period
 from recon_tui.reporting import record_text, report_text
 from recon_tui.service import figures
 from recon_tui.service.books import Books, utc_now
-from recon_tui.store import queries, records
+from recon_tui.store import chain, queries, records
+from recon_tui.store.chain import Verdict
 from recon_tui.store.records import StoredRecord
+from recon_tui.store.schema import begin_immediate
+
+LOCK_WAIT = 60.0  # seconds a finalize or reopen waits for another writer
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -35,9 +42,31 @@ def first_previous_date(db: sqlite_utils.Database) -> date | None:
     return date.fromisoformat(last.current_on) if last else None
 
 
+def already_finalized(record: StoredRecord) -> str:
+    """A period someone finalized (perhaps a moment ago, in another window), in words."""
+    return (f"the period through {record.current_on} is already finalized as reconciliation #{record.number} "
+            f"by {record.finalized_by} on {record.finalized_at[:10]} (after {record.previous_on}); "
+            f"see `recon-tui history --show {record.number}`")
+
+
+def finalized_over(db: sqlite_utils.Database, day: str) -> StoredRecord | None:
+    """The record in force that a new period through ``day`` would overlap: the one holding the day,
+    or the latest when the day is not after it."""
+    covered = records.covering(db, day)
+    latest = records.latest_in_force(db)
+    if covered is None and latest is not None and latest.current_on >= day:
+        covered = latest
+    return covered
+
+
 def validate(db: sqlite_utils.Database, request: FinalizeRequest, today: date, rec: Reconciliation) -> list[Count]:
-    """Every reason the request cannot be finalized, at once (FinalizeError); the counts when it can."""
-    system = queries.payment_totals(db, request.period.previous.isoformat(), request.period.current.isoformat())
+    """Every reason the request cannot be finalized, at once (FinalizeError); the counts when it can.
+    A period a record in force already covers is said first, and alone."""
+    current = request.period.current.isoformat()
+    covered = finalized_over(db, current)
+    if covered is not None:
+        raise FinalizeError([already_finalized(covered)])
+    system = queries.payment_totals(db, request.period.previous.isoformat(), current)
     return rules.validate(request, today, rec, first_previous_date(db), system)
 
 
@@ -46,17 +75,38 @@ def finalize(db: sqlite_utils.Database, config: Config, request: FinalizeRequest
     """Write the record in one transaction and return it as stored; ``backup`` runs once the
     request is found valid, before anything is written."""
     rec = figures.reconcile(db, config, request.period, request.method)
-    counts = validate(db, request, today, rec)
+    validate(db, request, today, rec)
     if backup is not None:
         backup()
-    previous, current = request.period.previous.isoformat(), request.period.current.isoformat()
-    period_sources = records.sources(db, previous, current)
-    history_digest = records.history_digest(db, current)
-    number = records.next_number(db)
-    records.insert(db, record_values(
-        number=number, config=config, request=request, rec=rec, counts=counts, user=user, now=now or utc_now(),
-        sources=period_sources, fingerprint=records.fingerprint(period_sources, history_digest)))
+    with write_lock(db, "finalizing"):
+        # again, holding the write lock: another finalize of this period may have won meanwhile
+        counts = validate(db, request, today, rec)
+        previous, current = request.period.previous.isoformat(), request.period.current.isoformat()
+        period_sources = records.sources(db, previous, current)
+        history_digest = records.history_digest(db, current)
+        number = records.next_number(db)
+        records.insert(db, record_values(
+            number=number, config=config, request=request, rec=rec, counts=counts, user=user, now=now or utc_now(),
+            sources=period_sources, fingerprint=records.fingerprint(period_sources, history_digest)))
+        reach("finalize:before-commit")
+    reach("finalize:after-commit")
     return records.record(db, number)
+
+
+@contextmanager
+def write_lock(db: sqlite_utils.Database, doing: str) -> Iterator[None]:
+    """One transaction holding SQLite's write lock (BEGIN IMMEDIATE), committed at the end, rolled
+    back on any error; a database busy for over LOCK_WAIT seconds is a FinalizeError in words."""
+    if not begin_immediate(db, LOCK_WAIT):
+        raise FinalizeError([f"the database is busy (another user {doing}, posting or importing) for over "
+                             f"{LOCK_WAIT:.0f} s: nothing was written; try again when they are done"])
+    try:
+        yield
+        db.conn.commit()
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        raise
 
 
 def history(db: sqlite_utils.Database) -> list[StoredRecord]:
@@ -72,7 +122,12 @@ def reopen(db: sqlite_utils.Database, number: int, reason: str, *, user: str,
     rules.check_reopen(number, reason, latest, target)
     if backup is not None:
         backup()
-    records.insert_reopening(db, number, stamp(now or utc_now()), user, reason.strip())
+    with write_lock(db, "reopening"):
+        latest = records.latest_in_force(db)  # again, holding the lock: another reopen or finalize may have won
+        target = latest if latest is not None and latest.number == number else records.record(db, number)
+        rules.check_reopen(number, reason, latest, target)
+        records.insert_reopening(db, number, stamp(now or utc_now()), user, reason.strip())
+        reach("reopen:before-commit")
     return records.record(db, number)
 
 
@@ -119,6 +174,11 @@ class Closing:
         with self.books.connection() as db:
             return history(db)
 
+    def already_finalized(self, current: date) -> str | None:
+        with self.books.connection() as db:
+            covered = finalized_over(db, current.isoformat())
+            return already_finalized(covered) if covered is not None else None
+
     def recheck(self) -> dict[int, Drift]:
         """Records in force whose period's sources changed since they were finalized."""
         with self.books.connection() as db:
@@ -141,14 +201,22 @@ class Closing:
         with books.connection() as db:
             record = finalize(db, books.config, request, today=books.today, user=books.who(user), now=books.now(),
                               backup=lambda: books.backup("finalize"))
-        printed = printed_report_path(books.db_path, record.number)
-        printed.write_text(record_text(record, books.config.studio_name), encoding="utf-8")
-        return record, printed
+        return record, self.write_printed(record)
+
+    def write_printed(self, record: StoredRecord) -> Path:
+        """The record's printed report beside the database (again, after a crash left none), whole."""
+        return write_whole(printed_report_path(self.books.db_path, record.number),
+                           record_text(record, self.books.config.studio_name))
+
+    def verify_chain(self) -> Verdict:
+        """DOMAIN §10: every record, reopening and batch against the hash chain."""
+        with self.books.connection() as db:
+            return chain.verify(db)
 
     def export_report(self, rec: Reconciliation) -> Path:
         """The period's report as text (like `recon-tui report`), saved beside the database."""
         path = export_path(self.books.db_path, rec.period, rec.method)
-        path.write_text(report_text(rec, self.books.config.studio_name) + "\n", encoding="utf-8")
+        write_whole(path, report_text(rec, self.books.config.studio_name) + "\n")
         return path
 
     def reopen(self, number: int, reason: str, user: str | None = None) -> StoredRecord:

@@ -12,13 +12,14 @@ from recon_tui.model import PeriodError, PostingError
 from recon_tui.quickbooks.iif_reader import IIFError
 from recon_tui.quickbooks.report_csv import QBReportError
 from recon_tui.quickbooks.tie_out_exports import QBFileError
+from recon_tui.service.access import NotAllowed
 from recon_tui.store.importer import ImportFailed
 from recon_tui.store.records import RecordRefused
 from recon_tui.store.schema import StoreError, describe_sqlite_error
 
-__all__ = ["BalanceIdentityError", "FinalizeError", "IIFError", "ImportFailed", "PeriodError", "PostingError",
-           "QBFileError", "QBReportError", "RecordRefused", "StoreError", "TieOutError", "UnknownCategoryError",
-           "describe_sqlite_error", "is_a_bug"]
+__all__ = ["BalanceIdentityError", "FinalizeError", "IIFError", "ImportFailed", "NotAllowed", "PeriodError",
+           "PostingError", "QBFileError", "QBReportError", "RecordRefused", "StoreError", "TieOutError",
+           "UnknownCategoryError", "describe_sqlite_error", "is_a_bug"]
 
 
 def is_a_bug(exc: BaseException) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from recon_tui.crashpoints import reach
 from recon_tui.service.books import Books
 from recon_tui.store.importer import ImportFailed, ImportResult, Progress, import_dir
 from recon_tui.store.schema import close_whole, open_store
@@ -30,7 +31,9 @@ class Imports:
             self.books.backup("import")
         db = open_store(path, create=True)
         try:
-            return import_dir(db, directory, self.books.config, progress=progress)
+            result = import_dir(db, directory, self.books.config, progress=progress)
+            reach("import:after-commit")
+            return result
         except ImportFailed:
             db.close()
             db = None

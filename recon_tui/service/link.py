@@ -3,7 +3,6 @@ the accounts. Every call opens its own connection, so screens run them in worker
 
 from __future__ import annotations
 
-import os
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -12,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from recon_tui.ledger.diagnosis import Change, Diagnosis, Matched, Opening, PostedAmount, diagnose, match_detail
+from recon_tui.files import whole_file
 from recon_tui.ledger.hledger import write_journal
 from recon_tui.model import Entry, Method, Period
 from recon_tui.money import format_cents
@@ -181,15 +181,8 @@ class Link:
 
     def export_hledger_file(self, method: str, through: date, target: Path) -> int:
         """The same journal written to ``target``, put in place whole (never half a journal)."""
-        target = Path(target)
-        temp = target.with_name(target.name + ".partial")
-        try:
-            with temp.open("w", encoding="utf-8") as out:
-                count = self.export_hledger(method, through, out)
-            os.replace(temp, target)
-        finally:
-            temp.unlink(missing_ok=True)
-        return count
+        with whole_file(target) as out:
+            return self.export_hledger(method, through, out)
 
     def check_accounts(self, qb_lists: Path) -> AccountCheck:
         """The configured GL accounts against QuickBooks' "Lists to IIF Files" export (DOMAIN §12

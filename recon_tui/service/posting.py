@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from recon_tui.config import Config
+from recon_tui.crashpoints import reach
 from recon_tui.gc_pause import gc_paused
 from recon_tui.ledger.record import stamp
 from recon_tui.model import ACCRUAL, CASH, Entry, Method, Posted, PostingError
@@ -33,9 +34,11 @@ from recon_tui.quickbooks.iif_writer import account_types
 from recon_tui.service import journal
 from recon_tui.service.batch_files import BatchFile, batch_file, finish_files
 from recon_tui.service.books import utc_now
+from recon_tui.store import chain
 from recon_tui.store import journal as journal_sql
 from recon_tui.store import posted
 from recon_tui.store.posted import Batch, batch_entries, batches
+from recon_tui.store.schema import begin_immediate
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -109,7 +112,7 @@ def _record(conn: sqlite3.Connection, what: str) -> None:
 def _begin(db, what: str) -> None:
     """BEGIN IMMEDIATE (the write lock, so two posts cannot both take a number), waiting up to
     LOCK_WAIT seconds for another writer."""
-    if not posted.begin_immediate(db, LOCK_WAIT):
+    if not begin_immediate(db, LOCK_WAIT):
         raise PostingError(f"the database is busy (another post taking {what}, or an import) for over "
                            f"{LOCK_WAIT:.0f} s: try again when it is done")
 
@@ -175,7 +178,10 @@ def post(db: sqlite_utils.Database, config: Config, method: str, through: date, 
             return None
         batch = Batch(number, method, through.isoformat(), stamp(now or utc_now()), user, count, str(path), 1)
         posted.insert_batch(db, batch)
+        chain.append(conn, "batch", number)
+        reach("post:before-commit")
         _record(conn, f"batch {number}")
+        reach("post:after-commit")
     except BaseException:
         if chunks is not None:
             chunks.close()

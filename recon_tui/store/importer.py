@@ -12,6 +12,7 @@ What each file holds and the rules its rows keep are in its entry of the table o
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import re
 import sqlite3
@@ -93,6 +94,72 @@ class _Counting:
             yield line
 
 
+#: characters no id or text value may hold: C0 and C1 controls, DEL, and the Unicode line breaks
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+#: what an undecodable byte becomes when read with errors="surrogateescape"
+_UNDECODED = re.compile("[\udc80-\udcff]")
+#: the csv dialect of every reading: a space after a comma may come before an opening quote
+_CSV = {"skipinitialspace": True}
+
+#: (physical line, fields, trouble): trouble is None, or (index of the field, message) for a line
+#: that cannot be read as a record of its own
+Record = tuple[int, list[str], "tuple[int | None, str] | None"]
+
+
+def _records(path: Path, report: Callable[[int], None] | None) -> Iterator[Record]:
+    """Each record of a CSV file with the physical line it is on.
+
+    No value of the import format may hold a line break, so a record is one line; the csv module is
+    left to read the whole file (fast), and only once it stumbles (a quoted value running over a
+    line break, a field past its size limit, bytes that are not UTF-8) is the rest of the file read
+    line by line, so each problem is told at the line it starts on.
+    """
+    line = 0
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.reader(_Counting(handle, report) if report else handle, **_CSV)
+        try:
+            for row in reader:
+                line += 1
+                if reader.line_num != line:  # this record ran on past its line
+                    line -= 1
+                    break
+                yield line, row, None
+            else:
+                return
+        except (csv.Error, UnicodeDecodeError):
+            pass  # the record after ``line`` could not be read
+    yield from _records_line_by_line(path, line + 1)
+
+
+def _records_line_by_line(path: Path, start: int) -> Iterator[Record]:
+    """The records from line ``start`` on, each line read on its own (the slow and careful reading)."""
+    limit = csv.field_size_limit()
+    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
+        for line, text in enumerate(itertools.islice(handle, start - 1, None), start):
+            if not text.endswith(("\n", "\r")):
+                text += "\n"  # the last line: a quote left open now shows as a line break in its field
+            if not text.isascii() and (bad := _UNDECODED.search(text)):
+                row = _split(text[:min(bad.start(), limit - 1)] + "?")  # the fields up to the undecodable byte
+                yield line, row, (len(row) - 1, f"not UTF-8 text (byte 0x{ord(bad.group()) - 0xDC00:02X} at "
+                                                f"character {bad.start() + 1} of the line); save the file as UTF-8")
+                continue
+            try:
+                row = _split(text)
+            except csv.Error:  # a field longer than the limit
+                row = _split(text[:limit - 1])
+                yield line, row[:-1], (len(row) - 1, f"a value longer than {limit:,} characters; is this the "
+                                                     f"right file?")
+                continue
+            if row and ("\n" in row[-1] or "\r" in row[-1]):
+                yield line, row, (len(row) - 1, 'a quoted field starting here never ends on this line (a stray " ?)')
+                continue
+            yield line, row, None
+
+
+def _split(text: str) -> list[str]:
+    return next(csv.reader((text,), **_CSV), [])
+
+
 class _Import:
     """One import run: state shared by the per-file passes."""
 
@@ -117,6 +184,9 @@ class _Import:
         self.absent: dict[str, tuple[str, ...]] = {}
         self.dates: dict[str, str] = {}  # validated date text, one shared copy of each
         self.amounts: dict[str, int] = {}  # parsed amounts: prices repeat
+        #: kind -> upper-case form -> (id, line; 0 in the database) of the ids with a lower-case letter
+        self.folded: dict[str, dict[str, tuple[str, int]]] = {}
+        self.clashes: list[tuple[int, str, str, int]] = []  # (line, id, the other id, its line) this file
 
     # -- problems ---------------------------------------------------------------------------
     def problem(self, spec: FileSpec, line: int, column: str, message: str) -> None:
@@ -138,7 +208,8 @@ class _Import:
     def rows(self, spec: FileSpec, path: Path, quiet: bool = False) -> Iterator[tuple[int, list[str]]]:
         """(line number, raw values in ``spec.columns`` order; "" for an absent optional column).
 
-        ``quiet``: a second reading, which reports nothing (the first one did).
+        Values are trimmed of the whitespace around them. ``quiet``: a second reading, which reports
+        nothing (the first one did).
         """
         if quiet:
             saved, self.result, self.progress = (self.result, self.progress), ImportResult(), None
@@ -149,41 +220,50 @@ class _Import:
             return
         total = path.stat().st_size
         report = (lambda done: self.progress(spec.filename, done, total)) if self.progress else (lambda d: None)
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(_Counting(handle, report) if self.progress else handle)
-            header = next(reader, None)
+        header: list[str] | None = None
+        for line, row, trouble in _records(path, report if self.progress else None):
+            if trouble is not None:  # a line the csv module could not split (reported here)
+                index, message = trouble
+                if header is None:
+                    self.problem(spec, line, "(header)", message)
+                    self.file_broken = True
+                    return
+                self.problem(spec, line, header[index] if index is not None and index < width else "(row)", message)
+                spec.reject(self, spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
+                continue
             if header is None:
-                self.problem(spec, 1, "(header)", "empty file: a header row is required")
-                self.file_broken = True
-                return
-            header = [h.strip() for h in header]
-            for dup in sorted({h for h in header if header.count(h) > 1}):
-                self.problem(spec, 1, dup, "column appears twice in the header")
-            missing = [c.name for c in spec.columns if c.required and c.name not in header]
-            for name in missing:
-                self.problem(spec, 1, name, "required column is missing from the header")
-            if missing:
-                self.file_broken = True
-                return
-            for extra in header:
-                if extra not in spec.names:
-                    self.result.warnings.append(
-                        f"{self.dir / spec.filename}: column {extra!r} ignored (not part of the import format)")
-            width = len(header)
-            positions = [header.index(name) if name in header else width for name in spec.names]
-            self.absent[spec.filename] = tuple(n for n, i in zip(spec.names, positions) if i == width)
-            padded = bool(self.absent[spec.filename])  # absent columns read the "" appended to each row
-            for row in reader:
-                if len(row) != width:
-                    if not row or (len(row) == 1 and not row[0].strip()):
-                        continue  # blank line
-                    self.problem(spec, reader.line_num, "(row)", f"has {len(row)} fields but the header has {width}")
-                    spec.reject(self, spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
-                    continue
-                if padded:
-                    row.append("")
-                yield reader.line_num, [row[i].strip() for i in positions]
-            report(total)
+                header = [h.strip() for h in row]
+                for dup in sorted({h for h in header if header.count(h) > 1}):
+                    self.problem(spec, 1, dup, "column appears twice in the header")
+                missing = [c.name for c in spec.columns if c.required and c.name not in header]
+                for name in missing:
+                    self.problem(spec, 1, name, "required column is missing from the header")
+                if missing:
+                    self.file_broken = True
+                    return
+                for extra in header:
+                    if extra not in spec.names:
+                        self.result.warnings.append(
+                            f"{self.dir / spec.filename}: column {extra!r} ignored (not part of the import format)")
+                width = len(header)
+                positions = [header.index(name) if name in header else width for name in spec.names]
+                self.absent[spec.filename] = tuple(n for n, i in zip(spec.names, positions) if i == width)
+                padded = bool(self.absent[spec.filename])  # absent columns read the "" appended to each row
+                continue
+            if len(row) != width:
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # blank line
+                self.problem(spec, line, "(row)", f"has {len(row)} fields but the header has {width}")
+                spec.reject(self, spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
+                continue
+            if padded:
+                row.append("")
+            yield line, [row[i].strip() for i in positions]
+        if header is None:
+            self.problem(spec, 1, "(header)", "empty file: a header row is required")
+            self.file_broken = True
+            return
+        report(total)
 
     def parse(self, spec: FileSpec, line: int, raw: list[str], plan) -> dict | None:
         """Raw text -> typed values (a dict in column order), or None after reporting the problems."""
@@ -214,9 +294,16 @@ class _Import:
 
     @staticmethod
     def to_text(text: str) -> str:
-        if "\t" in text or "\n" in text or "\r" in text:
+        if text.isprintable():  # the fast path: no control character (nor a no-break space)
+            return text
+        bad = _CONTROL.search(text)
+        if bad is None:
+            return text
+        char = bad.group()
+        if char in "\t\n\r\x0b\x0c\x85\u2028\u2029":
             raise ValueError("must not contain tabs or line breaks")
-        return text
+        what = "a NUL byte (\\x00)" if char == "\x00" else f"a control character (U+{ord(char):04X})"
+        raise ValueError(f"contains {what} at character {bad.start() + 1}; is this a text file?")
 
     def to_id(self, text: str) -> str:
         return sys.intern(self.to_text(text))  # ids repeat across files: keep one copy in memory
@@ -299,6 +386,9 @@ class _Import:
                 spec.reject(self, spec, values)
                 continue
             seen.add(key)
+            if single_key and self.case_clash(spec, line, key, seen):
+                spec.reject(self, spec, values)
+                continue
             if not spec.check(self, spec, line, values):
                 spec.reject(self, spec, values)
                 continue
@@ -311,14 +401,44 @@ class _Import:
                 batch.clear()
         if batch:
             self.write(spec, sql, batch)
-        if duplicates:
+        if duplicates or self.clashes:
             self.report_duplicates(spec, path, duplicates)
         after = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
         result.new = after - before
         return result
 
+    def case_clash(self, spec: FileSpec, line: int, key: str, seen: set) -> bool:
+        """Whether ``key`` differs only in case from an id of this file or of the database (reported).
+
+        ``C1`` beside ``c1`` would be two customers here but one to QuickBooks. Only the ids holding
+        a lower-case letter are kept by their upper-case form, so the usual ids cost one lookup.
+        """
+        folded = self.folded.get(spec.kind)
+        column = spec.key[0]
+        if folded is None:  # the database's ids with a lower-case letter: upper-case form -> (id, line 0)
+            folded = self.folded[spec.kind] = {
+                upper: (i, 0) for (i,) in self.db.execute(
+                    f"SELECT {column} FROM {spec.table} WHERE {column} != upper({column}) "
+                    f"OR {column} GLOB '*[^ -~]*'") if (upper := i.upper()) != i}
+        upper = key.upper()
+        other = folded.get(upper)
+        if upper != key and other is None:
+            if upper in seen:
+                other = (upper, -1)  # earlier in this file: its line is looked up once the file is read
+            elif self.db.execute(f"SELECT 1 FROM {spec.table} WHERE {column} = ?", [upper]).fetchone():
+                other = (upper, 0)
+            else:
+                folded[upper] = (key, line)
+                return False
+        if other is None or other[0] == key:
+            return False
+        self.clashes.append((line, key, *other))
+        return True
+
     def report_duplicates(self, spec: FileSpec, path: Path, duplicates: list[tuple]) -> None:
-        wanted = {key for _, key in duplicates}
+        """Duplicate keys and ids differing only in case, each with the line of the first one."""
+        clashes, self.clashes = self.clashes, []
+        wanted = {key for _, key in duplicates} | {other for _, _, other, at in clashes if at < 0}
         first: dict = {}
         index = [spec.names.index(k) for k in spec.key]
         for line, raw in self.rows(spec, path, quiet=True):
@@ -330,6 +450,11 @@ class _Import:
             values = key if isinstance(key, tuple) else (key,)
             shown = ", ".join(f"{k}={v}" for k, v in zip(spec.key, values))
             self.problem(spec, line, spec.key[-1], f"duplicate {shown} (first on line {first.get(key, '?')})")
+        for line, key, other, at in clashes:
+            where = (f"already in the database (an update must use {other!r})" if at == 0
+                     else f"on line {first.get(other, '?') if at < 0 else at}")
+            self.problem(spec, line, spec.key[0], f"{key!r} differs only in upper/lower case from {other!r}, "
+                         f"{where}; ids that differ only in case are refused (QuickBooks takes them as one)")
 
     def write(self, spec: FileSpec, sql: str, batch: list[tuple]) -> None:
         spec.before_write(self, batch)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import queue
-import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -221,25 +220,6 @@ def _dates(lo: str, through: date) -> dict[str, str]:
 
 
 # -- writing (inside the caller's transaction) ----------------------------------------------------
-
-def begin_immediate(db: sqlite_utils.Database, wait: float) -> bool:
-    """BEGIN IMMEDIATE (the write lock), waiting up to ``wait`` seconds for another writer; False
-    when the database stayed busy. A transaction left open is committed first."""
-    conn = db.conn
-    if conn.in_transaction:
-        conn.commit()
-    (before,) = conn.execute("PRAGMA busy_timeout").fetchone()
-    conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            return False
-        raise
-    finally:
-        conn.execute(f"PRAGMA busy_timeout = {before}")
-    return True
-
 
 def defer_foreign_keys(db: sqlite_utils.Database) -> None:
     """The batch row may come after its entries, in the same transaction."""

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from recon_tui.store import chain
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -93,22 +95,31 @@ def next_number(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM reconciliations").fetchone()[0]
 
 
+def covering(db: sqlite_utils.Database, day: str) -> StoredRecord | None:
+    """The record in force whose period holds ``day`` (previous < day <= current), if any."""
+    row = db.execute(_SELECT + " WHERE o.number IS NULL AND r.previous_on < ? AND r.current_on >= ? "
+                     "ORDER BY r.number DESC LIMIT 1", [day, day]).fetchone()
+    return _record(row) if row else None
+
+
 def insert(db: sqlite_utils.Database, values: dict) -> None:
-    """One INSERT in its own transaction; the triggers enforce the chain."""
+    """The record and its link of the hash chain, inside the caller's transaction (the caller
+    commits); the triggers enforce the numbering and the previous date."""
     row = {k: json.dumps(v) if isinstance(v, (dict, list)) else v for k, v in values.items()}
     try:
-        with db.conn:
-            db.conn.execute(f"INSERT INTO reconciliations ({', '.join(_COLUMNS)}) "
-                            f"VALUES ({', '.join(':' + c for c in _COLUMNS)})", row)
+        db.conn.execute(f"INSERT INTO reconciliations ({', '.join(_COLUMNS)}) "
+                        f"VALUES ({', '.join(':' + c for c in _COLUMNS)})", row)
+        chain.append(db.conn, "record", values["number"])
     except sqlite3.IntegrityError as exc:
         raise RecordRefused(str(exc)) from None
 
 
 def insert_reopening(db: sqlite_utils.Database, number: int, at: str, by: str, reason: str) -> None:
+    """The reopening and its link of the hash chain, inside the caller's transaction."""
     try:
-        with db.conn:
-            db.conn.execute("INSERT INTO reopenings (number, reopened_at, reopened_by, reason) VALUES (?, ?, ?, ?)",
-                            [number, at, by, reason])
+        db.conn.execute("INSERT INTO reopenings (number, reopened_at, reopened_by, reason) VALUES (?, ?, ?, ?)",
+                        [number, at, by, reason])
+        chain.append(db.conn, "reopening", number)
     except sqlite3.IntegrityError as exc:
         raise RecordRefused(str(exc)) from None
 

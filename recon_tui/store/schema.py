@@ -12,6 +12,8 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from recon_tui.store import chain
+
 if TYPE_CHECKING:
     import sqlite_utils
 
@@ -187,7 +189,38 @@ _V3 = """
 """ + _never_changed("posting_batches", "a posting batch") + _never_changed("posted_entries", "a posted entry") + \
     _never_changed("batch_exports", "an export") + "\n"
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+
+def _never_replaced(table: str, noun: str, key: str) -> str:
+    """A BEFORE INSERT trigger refusing a row whose key is taken: ``INSERT OR REPLACE`` would
+    otherwise delete the stored row without firing its delete trigger."""
+    match = " AND ".join(f"t.{column} = NEW.{column}" for column in key.split(", "))
+    return f"""
+        CREATE TRIGGER {table}_never_replaced BEFORE INSERT ON {table}
+            WHEN EXISTS (SELECT 1 FROM {table} t WHERE {match})
+            BEGIN SELECT RAISE(ABORT, '{noun} is never overwritten'); END;"""
+
+
+#: v4: nothing stored is overwritten, numbers are gapless, and the hash chain (store/chain.py; the
+#: chain of an older database is computed by ``chain.build`` in the same transaction).
+_V4 = (chain.SCHEMA + _never_replaced("reconciliations", "a finalized reconciliation", "number")
+       + _never_replaced("reopenings", "a reopening", "number")
+       + _never_replaced("posting_batches", "a posting batch", "number")
+       + _never_replaced("batch_exports", "an export", "batch, export") + """
+        CREATE TRIGGER posted_entries_never_replaced BEFORE INSERT ON posted_entries
+            WHEN EXISTS (SELECT 1 FROM posted_entries t WHERE t.event_key = NEW.event_key)
+              OR EXISTS (SELECT 1 FROM posted_entries t WHERE t.docnum = NEW.docnum)
+              OR EXISTS (SELECT 1 FROM posted_entries t WHERE t.seq = NEW.seq)
+            BEGIN SELECT RAISE(ABORT, 'a posted entry is never overwritten'); END;
+        CREATE TRIGGER reconciliations_gapless BEFORE INSERT ON reconciliations
+            WHEN NEW.number != COALESCE((SELECT MAX(number) FROM reconciliations), 0) + 1
+            BEGIN SELECT RAISE(ABORT, 'a reconciliation takes the next number: no gap, no reuse'); END;
+        CREATE TRIGGER posting_batches_gapless BEFORE INSERT ON posting_batches
+            WHEN NEW.number != COALESCE((SELECT MAX(number) FROM posting_batches), 0) + 1
+            BEGIN SELECT RAISE(ABORT, 'a posting batch takes the next number: no gap, no reuse'); END;
+""", chain.build)
+
+#: each migration: its SQL, or (SQL, a function of the connection run after it, in the same transaction)
+MIGRATIONS: tuple = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -236,12 +269,35 @@ def open_store(path: str | Path, *, create: bool = False) -> sqlite_utils.Databa
 def migrate(db: sqlite_utils.Database, from_version: int) -> None:
     """Each migration and its version bump commit together, or not at all."""
     for number in range(from_version, SCHEMA_VERSION):
+        sql, then = MIGRATIONS[number] if isinstance(MIGRATIONS[number], tuple) else (MIGRATIONS[number], None)
         try:
-            db.conn.executescript(f"BEGIN;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+            db.conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number + 1};")
+            if then is not None:
+                then(db.conn)
+            db.conn.commit()
         except sqlite3.Error:
             if db.conn.in_transaction:
                 db.conn.rollback()
             raise
+
+
+def begin_immediate(db: sqlite_utils.Database, wait: float) -> bool:
+    """BEGIN IMMEDIATE (the write lock), waiting up to ``wait`` seconds for another writer; False
+    when the database stayed busy. A transaction left open is committed first."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.commit()
+    (before,) = conn.execute("PRAGMA busy_timeout").fetchone()
+    conn.execute(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return False
+        raise
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {before}")
+    return True
 
 
 def db_path(db: sqlite_utils.Database) -> str:
@@ -256,6 +312,8 @@ def describe_sqlite_error(exc: sqlite3.Error) -> str:
         return f"not a recon-tui database or corrupt ({message})"
     if "locked" in message or "busy" in message:
         return "database is locked by another program (close it and try again)"
+    if "readonly" in message or "read-only" in message:
+        return "database is read-only (check the file's and its folder's permissions); nothing was written"
     return message
 
 

@@ -62,6 +62,7 @@ class TopLevelSVGs(pytest_textual_snapshot.SVGImageExtension):
 @pytest.fixture(autouse=True)
 def _steady_screen(monkeypatch):
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("LOGNAME", "bookkeeper")  # the OS user (getpass) the start screen names
     monkeypatch.setattr(pytest_textual_snapshot, "SVGImageExtension", TopLevelSVGs)
 
 

@@ -71,9 +71,11 @@ class FinalizeScreen(StepScreen):
     def __init__(self, rec: Reconciliation) -> None:
         super().__init__()
         self.rec = rec
+        self.refused: str | None = None  # why the user may not finalize (config ``access``), if not
 
     def compose(self) -> ComposeResult:
         wizard = self.app.wizard
+        self.refused = self.app.service.may("finalize")
         yield from self.compose_header()
         yield Breadcrumb(("Review", "Tie-out", "Finalize"))
         with Vertical(id="finalize", classes="step"):
@@ -81,7 +83,8 @@ class FinalizeScreen(StepScreen):
             yield Static("Notes kept with the record:", classes="prompt")
             yield Input(wizard.final_notes, placeholder="e.g. April close; deposit slip 118 filed",
                         id="final-notes", compact=True)
-            yield StatusLine("Ctrl+F finalizes (after a confirmation).", id="final-status")
+            yield StatusLine(self.refused or "Ctrl+F finalizes (after a confirmation).",
+                             "error" if self.refused else "hint", id="final-status")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -104,7 +107,7 @@ class FinalizeScreen(StepScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "finalize":
-            return not self.done
+            return False if self.done else None if self.refused else True  # None: shown greyed
         if action == "new":
             return self.done
         if action == "back":
@@ -113,6 +116,9 @@ class FinalizeScreen(StepScreen):
 
     def action_finalize(self) -> None:
         if self.done:
+            return
+        if self.refused:  # Enter in the notes: say why instead
+            self._status(self.refused, error=True)
             return
         self.prepare()
 

@@ -24,6 +24,7 @@ from recon_tui.tui.widgets.breadcrumb import Breadcrumb
 from recon_tui.tui.widgets.cells import money, number_header
 from recon_tui.tui.widgets.figures import FigureTable
 from recon_tui.tui.widgets.items import ItemTable
+from recon_tui.tui.widgets.status import StatusLine
 
 
 class HistoryScreen(ReconScreen):
@@ -36,14 +37,20 @@ class HistoryScreen(ReconScreen):
         super().__init__()
         self.records: list[StoredRecord] = []
         self.drifts: dict[int, Drift] = {}
+        self.refused: str | None = None  # why the user may not reopen (config ``access``), if not
 
     def compose(self) -> ComposeResult:
+        self.refused = self.app.service.may("reopen")
         yield from self.compose_header()
         yield Breadcrumb(("History",))
         table = ItemTable(id="history")
         table.loading = True
         yield table
         yield Static("", id="history-status", classes="hint", markup=False)
+        yield StatusLine("Checking the hash chain…", "hint", id="history-chain")
+        access = StatusLine(self.refused or "", "error", id="history-access")
+        access.display = bool(self.refused)
+        yield access
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
@@ -54,9 +61,17 @@ class HistoryScreen(ReconScreen):
     def load(self) -> None:
         records = self.app.service.history()
         self.app.call_from_thread(self._show, records, {})
+        verdict = self.app.service.verify_chain()
+        self.app.call_from_thread(self._chain, verdict)
         if any(r.in_force for r in records):
             drifts = self.app.service.recheck()  # slower: re-reads each period's records
             self.app.call_from_thread(self._show, records, drifts)
+
+    def _chain(self, verdict) -> None:
+        """The hash chain's state (DOMAIN §10), as `recon-tui history --verify` says it."""
+        text = (f"Hash chain intact: {verdict.summary().split(':')[0]} unchanged since written." if verdict.intact
+                else f"Hash chain BROKEN: {verdict.problem}. Restore a backup, or ask who edited the database.")
+        self.query_one("#history-chain", StatusLine).say(text, "ok" if verdict.intact else "error")
 
     def on_mount_columns(self, table: ItemTable) -> None:
         # fixed widths that fit 80 columns, so a status that grows (re-checked) never pushes the
@@ -106,7 +121,9 @@ class HistoryScreen(ReconScreen):
             return self.selected() is not None
         if action == "reopen":
             latest = next((r for r in reversed(self.records) if r.in_force), None)
-            return latest is not None and self.selected() is latest
+            if latest is None or self.selected() is not latest:
+                return False
+            return None if self.refused else True  # None: shown greyed; #history-access says why
         return super().check_action(action, parameters)
 
     def action_open(self) -> None:

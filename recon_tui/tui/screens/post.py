@@ -108,12 +108,14 @@ class PostScreen(ReconScreen):
         self.batches: list[Batch] = []
         self.reported = False  # the status line holds the outcome of a post or re-export: keep it
         self.checked = None  # the AccountCheck of the path in the field, once run
+        self.refused: str | None = None  # why the user may not post or re-export (config ``access``), if not
 
     def default_through(self) -> str:
         through, error = check_through(self.app.wizard.current, self.app.today)
         return (through or self.app.today).isoformat()
 
     def compose(self) -> ComposeResult:
+        self.refused = self.app.service.may("post")
         yield from self.compose_header()
         yield Breadcrumb(self.crumbs)
         with Vertical(id="post"):
@@ -132,7 +134,7 @@ class PostScreen(ReconScreen):
             table = ItemTable(id="unposted")
             table.loading = True
             yield table
-            yield StatusLine(id="post-status", tone="ok")
+            yield StatusLine(self.refused or "", "error" if self.refused else "ok", id="post-status")
             yield Label("Batches posted (r on a batch writes its file again)", id="batches-title",
                         classes="section-title")
             yield ItemTable(id="batches")
@@ -227,7 +229,9 @@ class PostScreen(ReconScreen):
             f"{count:,} unposted {noun} dated through {through} · debits {format_grouped(total)}" if count else
             f"Nothing to post: every event dated through {through} is posted.")
         if not self.busy and not self.reported:
-            if count:
+            if self.refused:
+                self._status(self.refused, error=True)
+            elif count:
                 self._status(f"Ctrl+S posts them as batch {self.next_number} ({method}).", hint=True)
             else:
                 self._status("")
@@ -292,6 +296,8 @@ class PostScreen(ReconScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "check_accounts":
             return not self.checking and not self.busy and not self.batches
+        if action in ("post", "reexport") and self.refused:
+            return None  # shown greyed; the status line says why
         if action == "post":
             return not self.busy and bool(self.count) and self.through is not None
         if action == "reexport":

@@ -1,4 +1,4 @@
-"""Step 1: which studio and database this is, the last finalized period, and the method.
+"""Step 1: which studio and database this is, who is working, the last finalized period, and the method.
 
 The method starts at the one the books already use (the last finalized reconciliation's, else the
 books' posting method, else the config's), so Enter, or posting from here, never switches the books
@@ -20,6 +20,14 @@ from recon_tui.model import METHODS, Method
 from recon_tui.service import StoredRecord
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.widgets.fields import MethodList
+
+
+def who_text(service) -> str:
+    """Who is working, and what the config's ``access`` does not let them do (DOMAIN §10)."""
+    refused = [action for action in ("finalize", "reopen", "post") if service.may(action)]
+    if not refused:
+        return f"You are {service.user}"
+    return f"You are {service.user} (you may not {' or '.join(refused)}: see access in {service.config.path.name})"
 
 
 def method_note(chosen: str, last: StoredRecord | None, books: str | None, usual: str, why: str) -> str:
@@ -53,6 +61,7 @@ class StartScreen(StepScreen):
         with Vertical(id="start", classes="step"):
             yield Static(service.studio_name, id="studio", classes="title", markup=False)
             yield Static(f"Database: {service.db_path}", id="database", markup=False)
+            yield Static(who_text(service), id="who", markup=False)
             yield Static("Last finalized: …", id="last-finalized", markup=False)
             yield Label("Accounting method (↑↓ to choose, Enter to continue)", classes="prompt")
             options = [Option(f"{m.title}: {m.explain}", id=m.name) for m in map(Method.of, METHODS)]

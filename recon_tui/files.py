@@ -1,0 +1,43 @@
+"""Files the program writes are put in place whole, or not at all (DOMAIN §10, README "What is
+guaranteed"): written under a temporary name in the same folder, flushed to disk, then renamed
+over the real name (``os.replace`` is atomic on one file system). A crash leaves either the old
+file, or the new one, never a cut or empty one; the temporary name (``.NAME.PID.RANDOM.partial``)
+is removed on any error, and one left by a killed process never has the real name."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from recon_tui.crashpoints import reach
+
+
+def temporary_name(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial")
+
+
+@contextmanager
+def whole_file(path: str | os.PathLike, encoding: str = "utf-8", newline: str | None = None) -> Iterator[TextIO]:
+    """A text file to write into; it takes ``path``'s name only when the block ends without error."""
+    path = Path(path)
+    temp = temporary_name(path)
+    try:
+        with open(temp, "w", encoding=encoding, newline=newline) as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        reach("file:before-rename")
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def write_whole(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
+    """``text`` into ``path``, put in place whole."""
+    with whole_file(path, encoding) as out:
+        out.write(text)
+    return Path(path)
