@@ -168,7 +168,7 @@ def post(db: sqlite_utils.Database, config: Config, method: str, through: date, 
                                           CASH.account(gl))
         file = BatchFile(db, path)
         try:
-            with gc_paused():
+            with gc_paused(), posted.guard_lifted(db):
                 count = file.write(chunks, accounts)
         finally:
             chunks.close()

@@ -20,12 +20,14 @@ import json
 import queue
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from recon_tui.model import DOCNUM_LENGTH, Entry, Line, Posted, docnum, split_key
 from recon_tui.store import journal
+from recon_tui.store.schema import POSTED_ENTRIES_GUARD
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -220,6 +222,17 @@ def _dates(lo: str, through: date) -> dict[str, str]:
 
 
 # -- writing (inside the caller's transaction) ----------------------------------------------------
+
+@contextmanager
+def guard_lifted(db: sqlite_utils.Database) -> Iterator[None]:
+    """Inside a post's transaction (the write lock held): posted_entries' per-row guard against
+    ``INSERT OR REPLACE`` is dropped while the batch's own entries go in with plain INSERTs (their
+    keys, DOCNUMs and numbers still checked unique), and created again before the commit. Both are
+    part of the transaction: a rollback or a crash restores the guard with everything else."""
+    db.conn.execute("DROP TRIGGER posted_entries_never_replaced")
+    yield
+    db.conn.execute(POSTED_ENTRIES_GUARD)
+
 
 def defer_foreign_keys(db: sqlite_utils.Database) -> None:
     """The batch row may come after its entries, in the same transaction."""
