@@ -16,6 +16,7 @@ from datetime import date
 from operator import itemgetter
 from pathlib import Path
 
+from recon_tui.files import whole_file
 from recon_tui.money import format_cents
 
 DEMO_END = date(2026, 10, 31)
@@ -396,7 +397,7 @@ def write_csv(studio: DemoStudio, directory: Path) -> dict[str, int]:
     for (name, header), rows in zip(_FILES, (studio.customers, studio.orders, studio.order_lines,
                                              studio.payments, studio.credit_adjustments)):
         text = shape[name]
-        with open(directory / name, "w", newline="", encoding="utf-8") as f:
+        with whole_file(directory / name, newline="") as f:  # never a cut file under the real name
             writer = csv.writer(f, lineterminator="\n")
             writer.writerow(header)
             writer.writerows(map(text, rows))
