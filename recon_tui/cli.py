@@ -529,7 +529,7 @@ def cmd_restore(args) -> int:
     except backups.RestoreRefused as exc:
         raise UsageError(f"restore: {exc}") from None
     if done.lost:
-        print(f"warning: restored without {', '.join(done.lost)} (--force)", file=sys.stderr)
+        print(f"warning: restored without {' and '.join(done.lost)} (--force)", file=sys.stderr)
     print(f"restored {done.source} into {_db_path(args, config)}")
     if done.undo is not None:
         print(f"the database as it was: {done.undo} (`recon-tui restore {done.undo.name}` undoes this)")

@@ -214,6 +214,26 @@ def test_restore_refuses_to_lose_records_and_batches_unless_forced(config, db_pa
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
+    assert cli(tmp_path, "history", "--verify") == 0
+    assert "1 record, 0 reopenings, 1 batch: chain intact" in capsys.readouterr().out
+
+
+def test_restore_mends_a_damaged_or_missing_database_when_forced(config, db_path, tmp_path, capsys):
+    assert cli(tmp_path, "backup") == 0
+    copy = capsys.readouterr().out.split("backed up to ", 1)[1].strip()
+    with open(db_path, "r+b") as file:
+        file.write(b"not a database any more " * 8)
+    assert cli(tmp_path, "restore", copy) == 2
+    assert "--force to restore anyway" in capsys.readouterr().err
+    assert cli(tmp_path, "restore", copy, "--force") == 0
+    assert cli(tmp_path, "history", "--verify") == 0
+    damaged = next(name for name in names(db_path) if name.endswith("-before-restore.db"))
+    assert (tmp_path / "backups" / damaged).read_bytes().startswith(b"not a database any more")
+    for each in tmp_path.glob("studio.db*"):
+        each.unlink()
+    assert cli(tmp_path, "restore", copy) == 0  # no database at all: nothing to lose
+    assert service(config, db_path).history() == []
+    assert sqlite3.connect(db_path).execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
 def test_restore_names_a_reopening_and_a_record_of_the_same_number_that_would_be_lost(config, db_path):
@@ -305,3 +325,14 @@ def test_backup_and_restore_need_a_database(tmp_path, capsys):
     assert "database not found" in capsys.readouterr().err
     assert cli(tmp_path, "restore") == 2  # FILE is required
     assert "error:" in capsys.readouterr().err
+
+
+def test_restoring_the_oldest_copy_keeps_it_while_it_is_read(config, db_path):
+    svc = service(config, db_path, keep=1)
+    oldest = backups.make(svc.books, "manual")
+    change(db_path, "Renamed")
+    done = backups.restore(svc.books, oldest.name)
+    assert done.undo is not None and sorted(names(db_path)) == sorted([oldest.name, done.undo.name])
+    change(db_path, "Renamed again")
+    backups.make(svc.books, "manual")  # the next copy trims to keep = 1
+    assert len(names(db_path)) == 1

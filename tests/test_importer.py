@@ -633,7 +633,7 @@ def test_header_only_file_imports_nothing(studio, config, tmp_path):
 def test_file_that_is_not_utf8(studio, config, tmp_path):
     directory = make_dir(tmp_path, customers="customer_id,name\nC9,Zoë\n".encode("latin-1"))
     problem = only_problem(studio, config, directory)
-    assert problem.startswith(f"{directory / 'customers.csv'}: (file): not UTF-8 text"), problem  # the whole file
+    assert problem.startswith(f"{directory / 'customers.csv'}:2: name: not UTF-8 text (byte 0xEB"), problem
 
 
 def test_utf8_bom_is_accepted(studio, config, tmp_path):

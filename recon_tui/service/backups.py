@@ -21,6 +21,7 @@ import filecmp
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ from recon_tui.store.copies import Contents, NotADatabase, contents, copy_into, 
 FOLDER = "backups"
 STALE_AFTER = 3600.0  # where a pid cannot be asked about: a temporary copy untouched this long is stale
 _STAMP = "%Y%m%dT%H%M%S"
-_TEMP = re.compile(r"^\.(?P<stem>.+)-(?P<pid>[0-9]+)-[0-9a-f]{8}\.partial$")
+_TEMP = re.compile(r"^\.(?P<stem>.+)-(?P<pid>[0-9]+)-[0-9a-f]{8}\.partial(?:-journal)?$")
 
 
 class RestoreRefused(Exception):
@@ -133,22 +134,24 @@ def _failed(exc: BaseException, where: Path, why: str) -> OSError:
     return OSError(code, f"could not {doing} ({reason}){done}", str(where))
 
 
-def make(books, why: str, *, spare: Path | None = None) -> Path:
+def make(books, why: str, *, spare: Path | None = None, raw: bool = False) -> Path:
     """A copy of the database now, before ``why``; then the copies beyond ``backups.keep`` are
     removed, oldest first (never ``spare``, the copy a restore is reading). OSError naming the path
     when the copy cannot be made. A copy identical to the newest one is not kept twice: the newest
-    is returned instead."""
+    is returned instead. ``raw``: the file's bytes as they are (a damaged database SQLite cannot read)."""
     where = folder(books)
     temp = None
     try:
         where.mkdir(exist_ok=True)
         _remove_stale(where)
         temp = where / f".{Path(books.db_path).stem}-{os.getpid()}-{secrets.token_hex(4)}.partial"
-        copy_into(Path(books.db_path), temp)
+        if raw:
+            shutil.copyfile(books.db_path, temp)
+        else:
+            copy_into(Path(books.db_path), temp)
         _sync(temp)
         existing = _copies(books)
-        if existing and existing[-1][2].stat().st_size == temp.stat().st_size and \
-                filecmp.cmp(existing[-1][2], temp, shallow=False):
+        if existing and _same(existing[-1][2], temp):
             temp.unlink()
             return existing[-1][2]
         path = _put_in_place(books, temp, why, existing)
@@ -165,6 +168,15 @@ def make(books, why: str, *, spare: Path | None = None) -> Path:
     if keep > 0:
         _rotate(books, keep, spare)
     return path
+
+
+def _same(newest: Path, copy: Path) -> bool:
+    """The copy holds exactly what the newest one does (VACUUM INTO writes the same bytes for the same
+    content); False when unsure, e.g. the newest was removed meanwhile."""
+    try:
+        return newest.stat().st_size == copy.stat().st_size and filecmp.cmp(newest, copy, shallow=False)
+    except OSError:
+        return False
 
 
 def _put_in_place(books, temp: Path, why: str, existing) -> Path:
@@ -281,10 +293,12 @@ def restore(books, file: str | Path, force: bool = False) -> Restored:
     except NotADatabase as exc:
         raise RestoreRefused(f"{source}: {exc}; nothing was restored") from None
     lost: list[str] = []
+    damaged = False
     if db_path.exists():
         try:
             lost = losses(contents(db_path), then)
         except NotADatabase as exc:
+            damaged = True
             if not force:
                 raise RestoreRefused(f"{db_path}: {exc}, so what restoring would lose is unknown; "
                                      "--force to restore anyway") from None
@@ -292,6 +306,31 @@ def restore(books, file: str | Path, force: bool = False) -> Restored:
             raise RestoreRefused(f"restoring {source.name} would lose {_and(lost)}; --force to restore anyway")
     undo = None
     if db_path.exists() and books.config.backups_keep > 0:
-        undo = make(books, "restore", spare=source)
-    restore_from(source, db_path, _test_pause(db_path))
+        try:
+            undo = make(books, "restore", spare=source)
+        except OSError:
+            if not (force and damaged):
+                raise
+            undo = make(books, "restore", spare=source, raw=True)
+    try:
+        restore_from(source, db_path, _test_pause(db_path))
+    except sqlite3.DatabaseError as exc:
+        if not force or isinstance(exc, sqlite3.OperationalError):  # locked, busy, disk full: say so
+            raise
+        _replace_damaged(source, db_path)
     return Restored(source, undo, tuple(lost))
+
+
+def _replace_damaged(source: Path, db_path: Path) -> None:
+    """A database SQLite cannot even write into (its header is gone): the copy is written into a new
+    file beside it, which then takes its place with its old WAL gone (nothing of it can be read)."""
+    fresh = db_path.with_name(db_path.name + ".restoring")
+    for each in (fresh, Path(f"{fresh}-wal"), Path(f"{fresh}-shm")):
+        each.unlink(missing_ok=True)
+    restore_from(source, fresh)
+    conn = sqlite3.connect(fresh)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    for old in (Path(f"{db_path}-wal"), Path(f"{db_path}-shm")):
+        old.unlink(missing_ok=True)
+    os.replace(fresh, db_path)

@@ -72,7 +72,8 @@ def _remember_customer(run, spec, line, v) -> None:
 
 def _check_customer_of(run, spec, line, v) -> bool:
     if v["customer_id"] not in run.known_customers():
-        run.problem(spec, line, "customer_id", f"unknown customer {v['customer_id']!r}")
+        run.problem(spec, line, "customer_id", f"unknown customer {v['customer_id']!r}"
+                    + run.case_hint(CUSTOMERS, v["customer_id"], run.known_customers()))
         return False
     return True
 
@@ -125,7 +126,8 @@ def _reject_order(run, spec, raw) -> None:
 
 def _check_order_line(run, spec, line, v) -> bool:
     if v["order_id"] not in run.known_orders():
-        run.problem(spec, line, "order_id", f"unknown order {v['order_id']!r}")
+        run.problem(spec, line, "order_id", f"unknown order {v['order_id']!r}"
+                    + run.case_hint(ORDERS, v["order_id"], run.known_orders()))
         return False
     return True
 
@@ -139,7 +141,8 @@ def _remember_order_line(run, spec, line, v) -> None:
 def _check_payment(run, spec, line, v) -> bool:
     order = run.known_orders().get(v["order_id"])
     if order is None:
-        run.problem(spec, line, "order_id", f"unknown order {v['order_id']!r}")
+        run.problem(spec, line, "order_id", f"unknown order {v['order_id']!r}"
+                    + run.case_hint(ORDERS, v["order_id"], run.known_orders()))
         return False
     ordered_on = order[0]
     method, amount, paid_on = v["method"], v["amount"], v["paid_on"]

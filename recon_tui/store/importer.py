@@ -103,7 +103,7 @@ _CSV = {"skipinitialspace": True}
 
 #: (physical line, fields, trouble): trouble is None, or (index of the field, message) for a line
 #: that cannot be read as a record of its own
-Record = tuple[int, list[str], "tuple[int | None, str] | None"]
+Record = tuple[int, list[str], "tuple[int, str] | None"]
 
 
 def _records(path: Path, report: Callable[[int], None] | None) -> Iterator[Record]:
@@ -116,7 +116,10 @@ def _records(path: Path, report: Callable[[int], None] | None) -> Iterator[Recor
     """
     line = 0
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(_Counting(handle, report) if report else handle, **_CSV)
+        lines = _Counting(handle, report) if report else handle
+        if not _ends_with_line_break(path):  # give the last line one: a quote it leaves open then shows
+            lines = itertools.chain(lines, ("\n",))
+        reader = csv.reader(lines, **_CSV)
         try:
             for row in reader:
                 line += 1
@@ -139,7 +142,7 @@ def _records_line_by_line(path: Path, start: int) -> Iterator[Record]:
             if not text.endswith(("\n", "\r")):
                 text += "\n"  # the last line: a quote left open now shows as a line break in its field
             if not text.isascii() and (bad := _UNDECODED.search(text)):
-                row = _split(text[:min(bad.start(), limit - 1)] + "?")  # the fields up to the undecodable byte
+                row = _split(text[:min(bad.start(), limit - 1)] + "?")  # the fields up to the bad byte
                 yield line, row, (len(row) - 1, f"not UTF-8 text (byte 0x{ord(bad.group()) - 0xDC00:02X} at "
                                                 f"character {bad.start() + 1} of the line); save the file as UTF-8")
                 continue
@@ -154,6 +157,14 @@ def _records_line_by_line(path: Path, start: int) -> Iterator[Record]:
                 yield line, row, (len(row) - 1, 'a quoted field starting here never ends on this line (a stray " ?)')
                 continue
             yield line, row, None
+
+
+def _ends_with_line_break(path: Path) -> bool:
+    with path.open("rb") as raw:
+        if raw.seek(0, 2) == 0:
+            return True  # empty
+        raw.seek(-1, 2)
+        return raw.read(1) in (b"\n", b"\r")
 
 
 def _split(text: str) -> list[str]:
@@ -221,6 +232,7 @@ class _Import:
         total = path.stat().st_size
         report = (lambda done: self.progress(spec.filename, done, total)) if self.progress else (lambda d: None)
         header: list[str] | None = None
+        width, positions, padded = 0, [], False  # set from the header
         for line, row, trouble in _records(path, report if self.progress else None):
             if trouble is not None:  # a line the csv module could not split (reported here)
                 index, message = trouble
@@ -228,7 +240,7 @@ class _Import:
                     self.problem(spec, line, "(header)", message)
                     self.file_broken = True
                     return
-                self.problem(spec, line, header[index] if index is not None and index < width else "(row)", message)
+                self.problem(spec, line, header[index] if index < width else "(row)", message)
                 spec.reject(self, spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
                 continue
             if header is None:
@@ -372,6 +384,7 @@ class _Import:
         batch: list[tuple] = []
         sql = ""  # built once the header is read (it depends on the columns present)
         plan = self.plan(spec)
+        folded = self.folded_ids(spec) if single_key else {}
         for line, raw in self.rows(spec, path):
             sql = sql or self.upsert_sql(spec)
             result.rows += 1
@@ -386,7 +399,7 @@ class _Import:
                 spec.reject(self, spec, values)
                 continue
             seen.add(key)
-            if single_key and self.case_clash(spec, line, key, seen):
+            if single_key and (key.upper() != key or key in folded) and self.case_clash(spec, line, key, seen):
                 spec.reject(self, spec, values)
                 continue
             if not spec.check(self, spec, line, values):
@@ -407,20 +420,24 @@ class _Import:
         result.new = after - before
         return result
 
+    def folded_ids(self, spec: FileSpec) -> dict[str, tuple[str, int]]:
+        """Upper-case form -> (id, line; 0: in the database) of the ids holding a lower-case letter."""
+        folded = self.folded.get(spec.kind)
+        if folded is None:
+            column = spec.key[0]
+            folded = self.folded[spec.kind] = {
+                upper: (i, 0) for (i,) in self.db.execute(
+                    f"SELECT {column} FROM {spec.table} WHERE {column} != upper({column}) "  # upper: ASCII only
+                    f"OR length(CAST({column} AS BLOB)) != length({column})") if (upper := i.upper()) != i}
+        return folded
+
     def case_clash(self, spec: FileSpec, line: int, key: str, seen: set) -> bool:
         """Whether ``key`` differs only in case from an id of this file or of the database (reported).
 
         ``C1`` beside ``c1`` would be two customers here but one to QuickBooks. Only the ids holding
         a lower-case letter are kept by their upper-case form, so the usual ids cost one lookup.
         """
-        folded = self.folded.get(spec.kind)
-        column = spec.key[0]
-        if folded is None:  # the database's ids with a lower-case letter: upper-case form -> (id, line 0)
-            folded = self.folded[spec.kind] = {
-                upper: (i, 0) for (i,) in self.db.execute(
-                    f"SELECT {column} FROM {spec.table} WHERE {column} != upper({column}) "
-                    f"OR {column} GLOB '*[^ -~]*'") if (upper := i.upper()) != i}
-        upper = key.upper()
+        folded, column, upper = self.folded_ids(spec), spec.key[0], key.upper()
         other = folded.get(upper)
         if upper != key and other is None:
             if upper in seen:
@@ -434,6 +451,12 @@ class _Import:
             return False
         self.clashes.append((line, key, *other))
         return True
+
+    def case_hint(self, spec: FileSpec, ref: str, known) -> str:
+        """For an unknown reference: the id it may have meant, differing only in case."""
+        upper = ref.upper()
+        other = self.folded_ids(spec).get(upper, (upper if upper in known else None,))[0]
+        return f" (did you mean {other!r}? ids differ only in case)" if other and other != ref else ""
 
     def report_duplicates(self, spec: FileSpec, path: Path, duplicates: list[tuple]) -> None:
         """Duplicate keys and ids differing only in case, each with the line of the first one."""
@@ -451,10 +474,10 @@ class _Import:
             shown = ", ".join(f"{k}={v}" for k, v in zip(spec.key, values))
             self.problem(spec, line, spec.key[-1], f"duplicate {shown} (first on line {first.get(key, '?')})")
         for line, key, other, at in clashes:
-            where = (f"already in the database (an update must use {other!r})" if at == 0
+            where = (f"already in the database (to update it, use {other!r})" if at == 0
                      else f"on line {first.get(other, '?') if at < 0 else at}")
             self.problem(spec, line, spec.key[0], f"{key!r} differs only in upper/lower case from {other!r}, "
-                         f"{where}; ids that differ only in case are refused (QuickBooks takes them as one)")
+                         f"{where}; QuickBooks would take them as one record")
 
     def write(self, spec: FileSpec, sql: str, batch: list[tuple]) -> None:
         spec.before_write(self, batch)

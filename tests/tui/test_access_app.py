@@ -45,7 +45,11 @@ def shown(app, selector: str) -> str:
 def key_state(app, key: str) -> bool | None:
     """True: the key shows in the footer, enabled; False: shown greyed; None: not shown at all."""
     binding = app.screen.active_bindings.get(key)
-    return None if binding is None else binding.enabled
+    if binding is None:
+        return None
+    drawn = [k for k in app.screen.query("FooterKey") if k.key == key]
+    assert [k.has_class("-disabled") for k in drawn] == [not binding.enabled], "the footer draws it otherwise"
+    return binding.enabled
 
 
 def count(db: Path, table: str) -> int:
@@ -76,6 +80,10 @@ async def test_the_start_screen_says_what_you_may_not_do(studio):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert shown(app, "#who") == "You are lee (you may not reopen or post: see access in access.yaml)"
+    app = studio("ann")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert shown(app, "#who") == "You are ann (you may not finalize, reopen or post: see access in access.yaml)"
     app = studio("maria")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

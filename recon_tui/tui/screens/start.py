@@ -27,7 +27,8 @@ def who_text(service) -> str:
     refused = [action for action in ("finalize", "reopen", "post") if service.may(action)]
     if not refused:
         return f"You are {service.user}"
-    return f"You are {service.user} (you may not {' or '.join(refused)}: see access in {service.config.path.name})"
+    actions = " or ".join([", ".join(refused[:-1]), refused[-1]] if len(refused) > 1 else refused)
+    return f"You are {service.user} (you may not {actions}: see access in {service.config.path.name})"
 
 
 def method_note(chosen: str, last: StoredRecord | None, books: str | None, usual: str, why: str) -> str:
