@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
+from recon_tui.import_profiles import ImportProfile, read_profiles
 from recon_tui.model import ACCRUAL, METHODS
 ENV_VAR = "RECON_TUI_CONFIG"
 
@@ -79,6 +80,8 @@ class Config:
     access: Access = Access()
     backups_keep: int = 5  # database copies kept in backups/ beside it; 0 = none
     serve_token: str | None = None  # required by `serve` on a non-loopback address
+    #: DOMAIN §14: profile name -> how the studio system's own exports map onto §3
+    import_profiles: dict[str, ImportProfile] = field(default_factory=dict)
 
     @property
     def category_accounts(self) -> dict[str, str]:
@@ -186,7 +189,7 @@ class _Reader:
         if root is None:
             raise ConfigError(f"{self.path}:1: (top level): the config file is empty")
         keys = ("studio", "accounting_method", "database", "gl_accounts", "income_categories",
-                "aging_buckets", "posting", "access", "backups", "serve")
+                "aging_buckets", "posting", "access", "backups", "serve", "import_profiles")
         top = self.mapping(root, "", keys, required=("studio", "gl_accounts", "income_categories"))
 
         studio = self.mapping(top["studio"][1], "studio", ("name",), required=("name",))
@@ -260,7 +263,9 @@ class _Reader:
         return Config(path=self.path, studio_name=name, accounting_method=method, database=database,
                       gl_accounts=accounts, income_categories=tuple(categories),
                       aging_buckets=buckets, docnum_prefix=prefix, access=access, backups_keep=keep,
-                      serve_token=token)
+                      serve_token=token,
+                      import_profiles=read_profiles(self, top["import_profiles"][1]) if "import_profiles" in top
+                      else {})
 
     def access(self, node: yaml.Node) -> Access:
         """``access: {finalize: [maria, lee], reopen: [maria], post: [...]}``; a list left out is everyone."""
