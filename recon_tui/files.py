@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,3 +42,25 @@ def write_whole(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> 
     with whole_file(path, encoding) as out:
         out.write(text)
     return Path(path)
+
+
+#: where a process cannot be asked about (not POSIX): a temporary file untouched this long is stale
+STALE_AFTER = 3600.0
+
+
+def writer_gone(path: Path, pid: int) -> bool:
+    """Whether process ``pid``, which wrote the temporary file ``path``, is gone (so the file is a
+    crash's leftover). Another user's live process counts as alive."""
+    if os.name == "posix":
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it exists (another user's process)
+        return False
+    try:
+        return time.time() - path.stat().st_mtime > STALE_AFTER
+    except OSError:
+        return False
+

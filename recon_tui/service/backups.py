@@ -28,10 +28,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from recon_tui.files import writer_gone
 from recon_tui.store.copies import Contents, NotADatabase, contents, copy_into, restore_from
 
 FOLDER = "backups"
-STALE_AFTER = 3600.0  # where a pid cannot be asked about: a temporary copy untouched this long is stale
 _STAMP = "%Y%m%dT%H%M%S"
 _TEMP = re.compile(r"^\.(?P<stem>.+)-(?P<pid>[0-9]+)-[0-9a-f]{8}\.partial(?:-journal)?$")
 
@@ -90,18 +90,7 @@ def _name(db_path: Path, taken: datetime, why: str) -> str:
 def _writer_gone(path: Path, pid: int) -> bool:
     if pid == os.getpid():
         return False  # this process writes one copy at a time, and removes its own on failure
-    if os.name == "posix":
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except OSError:
-            return False  # it exists (another user's process)
-        return False
-    try:
-        return time.time() - path.stat().st_mtime > STALE_AFTER
-    except OSError:
-        return False
+    return writer_gone(path, pid)
 
 
 def _remove_stale(where: Path) -> None:

@@ -18,11 +18,11 @@ import re
 import secrets
 import shutil
 import threading
-import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from recon_tui.files import writer_gone
 from recon_tui.model import Posted, PostingError
 from recon_tui.quickbooks.iif_writer import IIF_ENCODING, iif_blocks, write_iif
 from recon_tui.store.posted import export_files
@@ -31,7 +31,6 @@ from recon_tui.store.schema import db_path
 if TYPE_CHECKING:
     import sqlite_utils
 
-STALE_AFTER = 3600.0  # where a pid cannot be asked about: a temporary file untouched this long is stale
 
 
 def batch_file(directory: Path, number: int, export: int = 1) -> Path:
@@ -71,18 +70,7 @@ def _writer_gone(path: Path, pid: int) -> bool:
     if pid == os.getpid():
         with _WRITING_LOCK:
             return str(path) not in _WRITING
-    if os.name == "posix":
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return True
-        except OSError:
-            return False  # it exists (another user's process)
-        return False
-    try:
-        return time.time() - path.stat().st_mtime > STALE_AFTER
-    except OSError:
-        return False
+    return writer_gone(path, pid)
 
 
 def finish_files(db: sqlite_utils.Database, directory: Path) -> list[Path]:
