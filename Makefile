@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DEMO_DB := demo/recon.db
 DEMO_CONFIG := config/recon.yaml
 
-.PHONY: run report test bench demo clean
+.PHONY: run report test test-browser bench demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ report: $(STAMP) $(DEMO_DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2
+
+# `recon-tui serve` in headless Chromium (apt-get install chromium): a screenshot of the start screen,
+# checked not blank (not part of `make test`: it needs a browser)
+test-browser: $(STAMP)
+	$(BIN)/python tests/browser_check.py --out /tmp/serve-screenshot.png
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ledger.py

@@ -23,6 +23,9 @@ from recon_tui.model import Period, PeriodError
 
 EXIT_ENV, EXIT_INPUT, EXIT_BROKEN, EXIT_BUG = 1, 2, 3, 70
 _DATABASE: list[str | None] = [None]  # the database the command works on, named in database errors
+#: what textual-serve (``recon-tui serve``) sets TEXTUAL_DRIVER to for each browser tab's app: its stdin
+#: and stdout are then the pipe to the browser, not a terminal
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 
 def _negative_amounts(argv: list[str]) -> list[str]:
@@ -113,7 +116,7 @@ def cmd_app(args) -> int:
     """The terminal UI on the studio's database (checked first, so a bad one is a one-line error)."""
     config = _config(args)
     _service(args, config)
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    if not (sys.stdin.isatty() and sys.stdout.isatty()) and os.environ.get("TEXTUAL_DRIVER") != WEB_DRIVER:
         raise UsageError("recon-tui: the app needs a terminal (for scripts use the commands: see --help)")
     from recon_tui.tui import run
 
@@ -128,9 +131,15 @@ def cmd_import(args) -> int:
     directory = Path(args.directory)
     if not directory.is_dir():
         raise UsageError(f"import: {directory}: not a directory")
+    profile = getattr(args, "profile", None)
+    dry_run = getattr(args, "dry_run", False)
     try:
         with _progress() as progress:
-            result, changed = _service(args, config, checked=False).import_checked(directory, progress)
+            service = _service(args, config, checked=False)
+            if dry_run:
+                result, changed = service.import_preview(directory, profile, progress)
+            else:
+                result, changed = service.import_checked(directory, progress, profile)
     except ImportFailed as failed:
         for warning in failed.result.warnings:
             print(f"warning: {warning}", file=sys.stderr)
@@ -140,10 +149,26 @@ def cmd_import(args) -> int:
         return EXIT_INPUT
     for warning in result.warnings + changed:
         print(f"warning: {warning}", file=sys.stderr)
+    if dry_run:
+        from tabulate import tabulate
+
+        rows = [[item.source or item.filename, item.kind, item.new, item.changed, item.unchanged] for item in result.files]
+        print(tabulate(rows, headers=["file", "kind", "new", "changed", "unchanged"], tablefmt="simple"))
+        print("finalized periods it would change: " + ("; ".join(f"#{n}" for n in _drift_numbers(changed)) or "none"))
+        print(f"dry run: nothing was written to {_db_path(args, config)}")
+        return 0
     for item in result.files:
-        print(f"{item.filename}: {item.rows} rows ({item.new} new, {item.rows - item.new} updated or unchanged)")
+        name = f"{item.source} ({item.kind})" if item.source else item.filename
+        print(f"{name}: {item.rows} rows ({item.new} new, {item.changed} changed, {item.unchanged} unchanged)")
     print(f"imported into {_db_path(args, config)}")
     return 0
+
+
+def _drift_numbers(warnings: list[str]) -> list[str]:
+    """The record numbers the drift warnings name ("... finalized reconciliation #3: ...")."""
+    import re
+
+    return [m.group(1) for w in warnings if (m := re.search(r"reconciliation #(\d+)", w))]
 
 
 class _progress:
@@ -462,15 +487,20 @@ def cmd_demo(args) -> int:
     if missing:
         raise ConfigError(f"{config.path}: income_categories: the demo studio needs the categories "
                           f"{', '.join(missing)}")
+    if args.profile_example and not args.csv:
+        raise UsageError("demo: --profile-example needs --csv DIR (the folder for the exports)")
     path = _db_path(args, config)
     if path.exists() and not args.force:
         raise UsageError(f"demo: {path} already exists (pass --force to replace it)")
-    studio = demo.build_demo(seed=args.seed, years=args.years, orders_per_year=args.orders_per_year,
-                             end=args.end or demo.DEMO_END)
+    end = args.end or demo.DEMO_END
+    studio = demo.build_demo(seed=args.seed, years=args.years, orders_per_year=args.orders_per_year, end=end)
     with tempfile.TemporaryDirectory(prefix="recon-demo-") as scratch:
-        target = Path(args.csv) if args.csv else Path(scratch)
+        target = Path(args.csv) if args.csv and not args.profile_example else Path(scratch)
         target.mkdir(parents=True, exist_ok=True)
         counts = demo.write_csv(studio, target)
+        if args.profile_example:  # issue 13: the order system's exports, for the example profile
+            from recon_tui.demo_exports import write_exports
+            counts = write_exports(studio, Path(args.csv), config.studio_name, printed=end)
         del studio  # the import reads the files back; free the records for it
         try:
             with _progress() as progress:
@@ -479,7 +509,10 @@ def cmd_demo(args) -> int:
             raise RuntimeError(f"demo data failed its own import: {failed.result.problems[0]}") from None
     for name, count in counts.items():
         print(f"{name}: {count} rows")
-    if args.csv:
+    if args.profile_example:
+        print(f"order system exports written to {args.csv} (read them with: recon-tui import {args.csv} "
+              "--profile oms, after uncommenting the example profile in config/recon.yaml)")
+    elif args.csv:
         print(f"CSV files written to {args.csv}")
     print(f"demo studio written to {path}")
     return 0
@@ -536,6 +569,30 @@ def cmd_restore(args) -> int:
     return 0
 
 
+def cmd_serve(args) -> int:
+    """The app in a web browser (DOMAIN §15): textual-serve runs this same program once per tab."""
+    from recon_tui.serve import TOKEN_ENV, StudioServer, app_command, is_loopback
+
+    config = _config(args)
+    _service(args, config)  # a bad database is one line now, not a broken page in every tab
+    from_env = os.environ.pop(TOKEN_ENV, "")  # the tabs' app processes need not see it
+    if from_env and len(from_env) < 16:
+        raise UsageError(f"serve: ${TOKEN_ENV} must be at least 16 characters (a long random string)")
+    token = from_env or config.serve_token
+    if token is None and not is_loopback(args.host):
+        raise UsageError(f"serve: --host {args.host} is reachable from other machines: set serve.token in "
+                         f"{config.path} or ${TOKEN_ENV} first (or keep 127.0.0.1 and use an SSH tunnel)")
+    command = app_command(_db_path(args, config), Path(config.path))
+    server = StudioServer(command, host=args.host, port=args.port, token=token,
+                          title=f"recon-tui: {config.studio_name}")
+    try:
+        server.serve()
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        return _fail(f"serve: cannot listen on {args.host} port {args.port}: {reason}", EXIT_ENV)
+    return 0
+
+
 def _print(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
     sys.stdout.flush()
@@ -544,4 +601,4 @@ def _print(text: str) -> None:
 COMMANDS = {"import": cmd_import, "report": cmd_report, "aging": cmd_aging, "deposits": cmd_deposits,
             "finalize": cmd_finalize, "history": cmd_history, "post": cmd_post, "diagnose": cmd_diagnose,
             "export": cmd_export, "demo": cmd_demo, "check-accounts": cmd_check_accounts,
-            "backup": cmd_backup, "restore": cmd_restore}
+            "backup": cmd_backup, "restore": cmd_restore, "serve": cmd_serve}

@@ -51,6 +51,12 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (0-65535)")
+    return int(text)
+
+
 def _common(sub: argparse.ArgumentParser, top: bool = False) -> None:
     """--db and --config; given before the command (``recon-tui --db X history``) they count too:
     a command's own default must not silently replace them with another database."""
@@ -79,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
                           description="Import customers.csv, orders.csv, order_lines.csv, payments.csv and "
                           "credit_adjustments.csv from DIR (whichever are present). Rows are upserted by id; "
                           "if any row is invalid nothing is written and every problem is listed.")
-    imp.add_argument("directory", metavar="DIR", help="folder holding the CSV files")
+    imp.add_argument("directory", metavar="DIR", help="folder holding the CSV files (or the exports --profile reads)")
+    imp.add_argument("--profile", metavar="NAME", help="read the studio system's own exports (.csv, .xlsx, .xls) "
+                     "through the config's import profile NAME (import_profiles, DOMAIN §14)")
+    imp.add_argument("--dry-run", action="store_true", help="print per file how many records are new, changed and "
+                     "unchanged, and which finalized periods the import would change; write nothing")
     _common(imp)
 
     rep = subs.add_parser("report", help="the reconciliation of a period (DOMAIN §5-7)",
@@ -224,10 +234,25 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--force", action="store_true", help="restore even if records or batches would be lost")
     _common(res)
 
+    srv = subs.add_parser("serve", help="the app in a web browser (each tab its own app, same database)",
+                          description="Serve the reconciliation app to web browsers (DOMAIN §15): each browser tab "
+                          "runs its own app on this config and database, as the OS user who started the server. "
+                          "It listens on 127.0.0.1 unless --host says otherwise; on any other address it needs a "
+                          "token (serve.token in the config, or $RECON_TUI_TOKEN), which every request must then "
+                          "carry (?token=... once, then a cookie). There is no TLS: from another machine use an "
+                          "SSH tunnel, or a TLS reverse proxy.")
+    srv.add_argument("--host", default="127.0.0.1", metavar="H",
+                     help="address to listen on (default: 127.0.0.1; 0.0.0.0 for every address, token required)")
+    srv.add_argument("--port", type=_port, default=8000, metavar="P", help="port (default: 8000; 0: any free port)")
+    _common(srv)
+
     demo = subs.add_parser("demo", help="build the deterministic demo studio",
                            description="Build a realistic demo portrait studio (same seed, same data) into "
                            "the database, and with --csv also write it as import CSV files.")
     demo.add_argument("--csv", metavar="DIR", help="also write the §3 CSV files into DIR")
+    demo.add_argument("--profile-example", action="store_true",
+                      help="with --csv: write the order system's own exports instead (title rows, US dates, "
+                      "$ amounts, Payment List.xlsx), as config/recon.yaml's example profile 'oms' reads them")
     demo.add_argument("--seed", type=int, default=1, help="random seed (default: 1)")
     demo.add_argument("--years", type=_positive, default=3, help="years of history (default: 3)")
     demo.add_argument("--orders-per-year", type=_positive, default=3000, help="orders per year (default: 3000)")

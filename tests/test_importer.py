@@ -810,17 +810,17 @@ def test_cli_import_prints_counts_per_file(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert err == ""
     assert out.splitlines() == [
-        "customers.csv: 3 rows (3 new, 0 updated or unchanged)",
-        "orders.csv: 3 rows (3 new, 0 updated or unchanged)",
-        "order_lines.csv: 4 rows (4 new, 0 updated or unchanged)",
-        "payments.csv: 5 rows (5 new, 0 updated or unchanged)",
-        "credit_adjustments.csv: 1 rows (1 new, 0 updated or unchanged)",
+        "customers.csv: 3 rows (3 new, 0 changed, 0 unchanged)",
+        "orders.csv: 3 rows (3 new, 0 changed, 0 unchanged)",
+        "order_lines.csv: 4 rows (4 new, 0 changed, 0 unchanged)",
+        "payments.csv: 5 rows (5 new, 0 changed, 0 unchanged)",
+        "credit_adjustments.csv: 1 rows (1 new, 0 changed, 0 unchanged)",
         f"imported into {db}",
     ]
     directory = make_dir(tmp_path, customers=["C1,Ada Park-Lee", "C4,Dee Moss"])
     assert cli("import", str(directory), "--db", str(db), "--config", str(WORKED_CFG)) == 0
     out, err = capsys.readouterr()
-    assert out.splitlines()[0] == "customers.csv: 2 rows (1 new, 1 updated or unchanged)"
+    assert out.splitlines()[0] == "customers.csv: 2 rows (1 new, 1 changed, 0 unchanged)"
 
 
 def test_cli_import_warns_about_extra_columns_on_stderr(tmp_path, capsys):

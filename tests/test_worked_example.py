@@ -96,5 +96,5 @@ def test_aging_and_deposits_reports(worked):
 def test_reimporting_the_same_files_changes_nothing(worked):
     before = worked("report", *PERIOD, "--format", "json")
     out = worked("import", str(FIXTURES / "worked_example"))
-    assert "orders.csv: 3 rows (0 new, 3 updated or unchanged)" in out
+    assert "orders.csv: 3 rows (0 new, 0 changed, 3 unchanged)" in out
     assert worked("report", *PERIOD, "--format", "json") == before

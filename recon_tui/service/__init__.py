@@ -245,17 +245,35 @@ class ReconService:
 
     # -- importing (DOMAIN §3) ----------------------------------------------------------------------
 
-    def import_files(self, directory: Path, progress: Progress | None = None) -> ImportResult:
-        return self.imports.import_files(directory, progress)
+    def import_profile_names(self) -> list[str]:
+        """The config's import profiles (DOMAIN §14), for ``import --profile NAME``."""
+        return sorted(self.config.import_profiles)
 
-    def import_checked(self, directory: Path, progress: Progress | None = None) -> tuple[ImportResult, list[str]]:
-        """Import, then say in words which finalized periods the import changed (DOMAIN §10: the
-        records stay as finalized; the review and the history show the drift)."""
+    def import_files(self, directory: Path, progress: Progress | None = None,
+                     profile: str | None = None) -> ImportResult:
+        return self.imports.import_files(directory, progress, profile)
+
+    def import_checked(self, directory: Path, progress: Progress | None = None,
+                       profile: str | None = None) -> tuple[ImportResult, list[str]]:
+        """Import (with ``profile``: the studio system's own exports through the config's import
+        profile of that name), then say in words which finalized periods the import changed
+        (DOMAIN §10: the records stay as finalized; the review and the history show the drift).
+        ImportFailed lists every problem (an unknown profile too); nothing was written then."""
+        self.imports.profile(profile)  # an unknown name fails before the backup is made
         closed = self.db_path.exists() and self.last_finalized() is not None  # a first import creates it
         before = self.recheck() if closed else {}
-        result = self.import_files(directory, progress)
+        result = self.import_files(directory, progress, profile)
         after = self.recheck() if closed else {}
         return result, [drift_warning(drift) for number, drift in sorted(after.items()) if before.get(number) != drift]
+
+    def import_preview(self, directory: Path, profile: str | None = None,
+                       progress: Progress | None = None) -> tuple[ImportResult, list[str]]:
+        """The dry run of :meth:`import_checked`: the same result (new, changed and unchanged per
+        file) and the finalized periods the import would change, in words; nothing is written and
+        no backup is made. ImportFailed lists every problem."""
+        result, drifts = self.imports.preview(directory, profile, progress)
+        return result, [drift_warning(after).replace("this import changed", "this import would change")
+                        for _, after in drifts]
 
     def replace_with_import(self, directory: Path, progress: Progress | None = None) -> ImportResult:
         return self.imports.replace_with(directory, progress)

@@ -1,4 +1,4 @@
-"""`recon-tui import DIR`: the OMS's CSV files -> the studio database (DOMAIN §3).
+"""`recon-tui import DIR [--profile NAME] [--dry-run]`: the OMS's files -> the studio database (DOMAIN §3, §14).
 
 All-or-nothing: rows are validated and written inside one transaction while the files stream
 past (so a million payment rows never sit in memory at once); if any problem was found the
@@ -6,20 +6,18 @@ transaction is rolled back and the database is exactly as before. Every problem 
 reported as ``file:line: column: message``.
 
 What each file holds and the rules its rows keep are in its entry of the table of file specs
-(``import_files.FILES``); this module reads, converts, writes and runs the checks across files.
+(``import_files.FILES``); this module converts, checks, writes and runs the checks across files.
+The rows come from *sources*: the plain §3 CSV files (``csv_rows.PlainFile``) or the studio
+system's own exports read through an import profile (``exports.ProfileFile``); every problem names
+the source's own file, line and header text.
 """
 
 from __future__ import annotations
 
 import csv
-import itertools
 import json
-import re
 import sqlite3
-import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from typing import TYPE_CHECKING
@@ -28,157 +26,61 @@ if TYPE_CHECKING:  # only for annotations: importing sqlite_utils costs start-up
     import sqlite_utils
 
 from recon_tui.config import Config
-from recon_tui.model import PAYMENT_METHODS
-from recon_tui.money import MAX_CENTS, MoneyError, format_cents, parse_cents
+from recon_tui.import_profiles import ImportProfile
+from recon_tui.money import MAX_CENTS, format_cents
 from recon_tui.store import derived
+from recon_tui.store.csv_rows import PlainFile
+from recon_tui.store.exports import find_exports
 from recon_tui.store.import_files import FILES, ORDER_LINES, ORDERS, FileSpec, check_bad_debt
+from recon_tui.store.import_result import FileResult, ImportFailed, ImportResult, Problem, Progress
+from recon_tui.store.import_values import ValueReader
 from recon_tui.store.schema import StoreError, db_path, describe_sqlite_error
 
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+__all__ = ["MAX_CENTS", "FileResult", "ImportFailed", "ImportResult", "Problem", "Progress", "import_dir"]
+
 _BATCH = 20_000
-_MAX_LINE_NO = 999_999_999
 
 
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file  # line 0: the whole file
-        return f"{where}: {self.column}: {self.message}"
 
 
-@dataclass
-class FileResult:
-    filename: str
-    rows: int = 0
-    new: int = 0
+class _Sink:
+    """What a source tells the run while it reads one file (see ``csv_rows.PlainFile``)."""
 
+    def __init__(self, run: _Import, spec: FileSpec, quiet: bool) -> None:
+        self.run, self.spec, self.quiet = run, spec, quiet
+        progress = None if quiet else run.progress
+        name = run.source_of[spec.kind].source or spec.filename  # the file the user sees
+        self.report = (lambda done, total: progress(name, done, total)) if progress else None
 
-@dataclass
-class ImportResult:
-    files: list[FileResult] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    def problem(self, line: int, column: str, message: str) -> None:
+        if not self.quiet:
+            self.run.problem(self.spec, line, column, message)
 
-    @property
-    def ok(self) -> bool:
-        return not self.problems
+    def reject(self, raw: dict) -> None:
+        if not self.quiet:
+            self.spec.reject(self.run, self.spec, raw)
 
+    def broken(self) -> None:
+        self.run.file_broken = True
 
-class ImportFailed(Exception):
-    def __init__(self, result: ImportResult) -> None:
-        super().__init__(f"{len(result.problems)} problem(s); nothing was imported")
-        self.result = result
+    def warn(self, text: str) -> None:
+        if not self.quiet:
+            self.run.result.warnings.append(text)
 
-
-Progress = Callable[[str, int, int], None]  # (filename, bytes done, bytes total)
-
-
-class _Counting:
-    """A text file wrapper that counts the bytes handed to the csv reader (for progress)."""
-
-    def __init__(self, handle, report: Callable[[int], None]) -> None:
-        self.handle, self.report, self.done, self.since = handle, report, 0, 0
-
-    def __iter__(self) -> Iterator[str]:
-        for line in self.handle:
-            self.done += len(line)
-            self.since += 1
-            if self.since >= 5000:
-                self.report(self.done)
-                self.since = 0
-            yield line
-
-
-#: characters no id or text value may hold: C0 and C1 controls, DEL, and the Unicode line breaks
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-#: what an undecodable byte becomes when read with errors="surrogateescape"
-_UNDECODED = re.compile("[\udc80-\udcff]")
-#: the csv dialect of every reading: a space after a comma may come before an opening quote
-_CSV = {"skipinitialspace": True}
-
-#: (physical line, fields, trouble): trouble is None, or (index of the field, message) for a line
-#: that cannot be read as a record of its own
-Record = tuple[int, list[str], "tuple[int, str] | None"]
-
-
-def _records(path: Path, report: Callable[[int], None] | None) -> Iterator[Record]:
-    """Each record of a CSV file with the physical line it is on.
-
-    No value of the import format may hold a line break, so a record is one line; the csv module is
-    left to read the whole file (fast), and only once it stumbles (a quoted value running over a
-    line break, a field past its size limit, bytes that are not UTF-8) is the rest of the file read
-    line by line, so each problem is told at the line it starts on.
-    """
-    line = 0
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        lines = _Counting(handle, report) if report else handle
-        if not _ends_with_line_break(path):  # give the last line one: a quote it leaves open then shows
-            lines = itertools.chain(lines, ("\n",))
-        reader = csv.reader(lines, **_CSV)
-        try:
-            for row in reader:
-                line += 1
-                if reader.line_num != line:  # this record ran on past its line
-                    line -= 1
-                    break
-                yield line, row, None
-            else:
-                return
-        except (csv.Error, UnicodeDecodeError):
-            pass  # the record after ``line`` could not be read
-    yield from _records_line_by_line(path, line + 1)
-
-
-def _records_line_by_line(path: Path, start: int) -> Iterator[Record]:
-    """The records from line ``start`` on, each line read on its own (the slow and careful reading)."""
-    limit = csv.field_size_limit()
-    with path.open(newline="", encoding="utf-8-sig", errors="surrogateescape") as handle:
-        for line, text in enumerate(itertools.islice(handle, start - 1, None), start):
-            if not text.endswith(("\n", "\r")):
-                text += "\n"  # the last line: a quote left open now shows as a line break in its field
-            if not text.isascii() and (bad := _UNDECODED.search(text)):
-                row = _split(text[:min(bad.start(), limit - 1)] + "?")  # the fields up to the bad byte
-                yield line, row, (len(row) - 1, f"not UTF-8 text (byte 0x{ord(bad.group()) - 0xDC00:02X} at "
-                                                f"character {bad.start() + 1} of the line); save the file as UTF-8")
-                continue
-            try:
-                row = _split(text)
-            except csv.Error:  # a field longer than the limit
-                row = _split(text[:limit - 1])
-                yield line, row[:-1], (len(row) - 1, f"a value longer than {limit:,} characters; is this the "
-                                                     f"right file?")
-                continue
-            if row and ("\n" in row[-1] or "\r" in row[-1]):
-                yield line, row, (len(row) - 1, 'a quoted field starting here never ends on this line (a stray " ?)')
-                continue
-            yield line, row, None
-
-
-def _ends_with_line_break(path: Path) -> bool:
-    with path.open("rb") as raw:
-        if raw.seek(0, 2) == 0:
-            return True  # empty
-        raw.seek(-1, 2)
-        return raw.read(1) in (b"\n", b"\r")
-
-
-def _split(text: str) -> list[str]:
-    return next(csv.reader((text,), **_CSV), [])
+    def absent(self, columns: tuple[str, ...]) -> None:
+        self.run.absent[self.spec.filename] = columns
 
 
 class _Import:
     """One import run: state shared by the per-file passes."""
 
-    def __init__(self, db: sqlite_utils.Database, directory: Path, config: Config,
+    def __init__(self, db: sqlite_utils.Database, sources: list[tuple[FileSpec, object]], config: Config,
                  progress: Progress | None) -> None:
-        self.db, self.dir, self.config, self.progress = db, directory, config, progress
+        self.db, self.config, self.progress = db, config, progress
+        self.sources = sources
+        self.source_of = {spec.kind: source for spec, source in sources}
         self.result = ImportResult()
-        self.categories = config.category_accounts
+        self.values = ValueReader(config)  # §3 text -> typed values, each rule once
         self.customers: set[str] | None = None  # ids known in db or this import, loaded lazily
         #: order_id -> (ordered_on, built_on, completed_on, voided_on), db overlaid by this import
         self.orders: dict[str, tuple] | None = None
@@ -193,15 +95,15 @@ class _Import:
         self.file_broken = False
         #: filename -> optional columns its header leaves out: existing records keep those values
         self.absent: dict[str, tuple[str, ...]] = {}
-        self.dates: dict[str, str] = {}  # validated date text, one shared copy of each
-        self.amounts: dict[str, int] = {}  # parsed amounts: prices repeat
         #: kind -> upper-case form -> (id, line; 0 in the database) of the ids with a lower-case letter
         self.folded: dict[str, dict[str, tuple[str, int]]] = {}
         self.clashes: list[tuple[int, str, str, int]] = []  # (line, id, the other id, its line) this file
 
     # -- problems ---------------------------------------------------------------------------
     def problem(self, spec: FileSpec, line: int, column: str, message: str) -> None:
-        self.result.problems.append(Problem(str(self.dir / spec.filename), line, column, message))
+        """A problem at a line of the spec's source, its column named by the source's own header text."""
+        source = self.source_of[spec.kind]
+        self.result.problems.append(Problem(source.label, line, source.header(column), message))
 
     # -- lookups ----------------------------------------------------------------------------
     def known_customers(self) -> set[str]:
@@ -216,66 +118,10 @@ class _Import:
         return self.orders
 
     # -- reading ----------------------------------------------------------------------------
-    def rows(self, spec: FileSpec, path: Path, quiet: bool = False) -> Iterator[tuple[int, list[str]]]:
-        """(line number, raw values in ``spec.columns`` order; "" for an absent optional column).
-
-        Values are trimmed of the whitespace around them. ``quiet``: a second reading, which reports
-        nothing (the first one did).
-        """
-        if quiet:
-            saved, self.result, self.progress = (self.result, self.progress), ImportResult(), None
-            try:
-                yield from self.rows(spec, path)
-            finally:
-                self.result, self.progress = saved
-            return
-        total = path.stat().st_size
-        report = (lambda done: self.progress(spec.filename, done, total)) if self.progress else (lambda d: None)
-        header: list[str] | None = None
-        width, positions, padded = 0, [], False  # set from the header
-        for line, row, trouble in _records(path, report if self.progress else None):
-            if trouble is not None:  # a line the csv module could not split (reported here)
-                index, message = trouble
-                if header is None:
-                    self.problem(spec, line, "(header)", message)
-                    self.file_broken = True
-                    return
-                self.problem(spec, line, header[index] if index < width else "(row)", message)
-                spec.reject(self, spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
-                continue
-            if header is None:
-                header = [h.strip() for h in row]
-                for dup in sorted({h for h in header if header.count(h) > 1}):
-                    self.problem(spec, 1, dup, "column appears twice in the header")
-                missing = [c.name for c in spec.columns if c.required and c.name not in header]
-                for name in missing:
-                    self.problem(spec, 1, name, "required column is missing from the header")
-                if missing:
-                    self.file_broken = True
-                    return
-                for extra in header:
-                    if extra not in spec.names:
-                        self.result.warnings.append(
-                            f"{self.dir / spec.filename}: column {extra!r} ignored (not part of the import format)")
-                width = len(header)
-                positions = [header.index(name) if name in header else width for name in spec.names]
-                self.absent[spec.filename] = tuple(n for n, i in zip(spec.names, positions) if i == width)
-                padded = bool(self.absent[spec.filename])  # absent columns read the "" appended to each row
-                continue
-            if len(row) != width:
-                if not row or (len(row) == 1 and not row[0].strip()):
-                    continue  # blank line
-                self.problem(spec, line, "(row)", f"has {len(row)} fields but the header has {width}")
-                spec.reject(self, spec, {n: row[i].strip() for n, i in zip(spec.names, positions) if i < len(row)})
-                continue
-            if padded:
-                row.append("")
-            yield line, [row[i].strip() for i in positions]
-        if header is None:
-            self.problem(spec, 1, "(header)", "empty file: a header row is required")
-            self.file_broken = True
-            return
-        report(total)
+    def rows(self, spec: FileSpec, quiet: bool = False) -> Iterator[tuple[int, list[str]]]:
+        """(line number, raw values in ``spec.columns`` order; "" for an absent optional column),
+        trimmed. ``quiet``: a second reading, which reports nothing (the first one did)."""
+        return self.source_of[spec.kind].rows(spec, _Sink(self, spec, quiet))
 
     def parse(self, spec: FileSpec, line: int, raw: list[str], plan) -> dict | None:
         """Raw text -> typed values (a dict in column order), or None after reporting the problems."""
@@ -299,70 +145,9 @@ class _Import:
 
     def plan(self, spec: FileSpec) -> tuple:
         """(column names, positions of the required ones, a converter per column)."""
-        convert = {"id": self.to_id, "text": self.to_text, "date": self.to_date, "money": self.to_money,
-                   "line_no": self.to_line_no, "method": self.to_method, "category": self.to_category}
+        convert = self.values.converters
         return (spec.names, tuple(i for i, col in enumerate(spec.columns) if col.required),
                 tuple(convert[col.kind] for col in spec.columns))
-
-    @staticmethod
-    def to_text(text: str) -> str:
-        if text.isprintable():  # the fast path: no control character (nor a no-break space)
-            return text
-        bad = _CONTROL.search(text)
-        if bad is None:
-            return text
-        char = bad.group()
-        if char in "\t\n\r\x0b\x0c\x85\u2028\u2029":
-            raise ValueError("must not contain tabs or line breaks")
-        what = "a NUL byte (\\x00)" if char == "\x00" else f"a control character (U+{ord(char):04X})"
-        raise ValueError(f"contains {what} at character {bad.start() + 1}; is this a text file?")
-
-    def to_id(self, text: str) -> str:
-        return sys.intern(self.to_text(text))  # ids repeat across files: keep one copy in memory
-
-    def to_date(self, text: str) -> str:
-        known = self.dates.get(text)
-        if known is not None:
-            return known
-        if not _DATE.match(text):
-            raise ValueError(f"not a date: {text!r} (expected YYYY-MM-DD)")
-        try:
-            date.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"not a calendar date: {text!r}") from None
-        self.dates[text] = text
-        return text
-
-    def to_money(self, text: str) -> int:
-        known = self.amounts.get(text)
-        if known is not None:
-            return known
-        try:
-            cents = parse_cents(text)
-        except MoneyError as exc:
-            raise ValueError(str(exc)) from None
-        if abs(cents) > MAX_CENTS:
-            raise ValueError(f"amount {text} is too large (at most {format_cents(MAX_CENTS)})")
-        if len(self.amounts) < 100_000:
-            self.amounts[text] = cents
-        return cents
-
-    @staticmethod
-    def to_line_no(text: str) -> int:
-        if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= _MAX_LINE_NO:
-            raise ValueError(f"not a line number: {text!r} (expected 1, 2, 3, ...)")
-        return int(text)
-
-    @staticmethod
-    def to_method(text: str) -> str:
-        if text not in PAYMENT_METHODS:
-            raise ValueError(f"unknown payment method {text!r} (expected one of: {', '.join(PAYMENT_METHODS)})")
-        return text
-
-    def to_category(self, text: str) -> str:
-        if text not in self.categories:
-            raise ValueError(f"category {text!r} is not a key of income_categories in {self.config.path}")
-        return text
 
     # -- writing ------------------------------------------------------------------------------
     def upsert_sql(self, spec: FileSpec) -> str:
@@ -370,11 +155,15 @@ class _Import:
         marks = ", ".join("?" for _ in spec.names)
         absent = self.absent.get(spec.filename, ())  # not in the file: an update leaves them alone
         updates = ", ".join(f"{c} = excluded.{c}" for c in spec.names if c not in spec.key and c not in absent)
+        kept = [c for c in spec.names if c not in spec.key and c not in absent]
+        differs = f"({', '.join(kept)}) IS NOT ({', '.join('excluded.' + c for c in kept)})"
+        # a row equal to the stored one is not updated: the rows written are the new and the changed ones
         return (f"INSERT INTO {spec.table} ({cols}) VALUES ({marks}) "
-                f"ON CONFLICT({', '.join(spec.key)}) DO UPDATE SET {updates}")
+                f"ON CONFLICT({', '.join(spec.key)}) DO UPDATE SET {updates} WHERE {differs}")
 
-    def run_file(self, spec: FileSpec, path: Path) -> FileResult:
-        result = FileResult(spec.filename)
+    def run_file(self, spec: FileSpec) -> FileResult:
+        result = FileResult(spec.filename, source=self.source_of[spec.kind].source, kind=spec.kind)
+        self.written = 0
         before = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
         # keys seen so far: a set, not key -> line, to keep a million-row file small in memory;
         # the first line of a duplicate is looked up once the file is read (a rare path)
@@ -385,7 +174,7 @@ class _Import:
         sql = ""  # built once the header is read (it depends on the columns present)
         plan = self.plan(spec)
         folded = self.folded_ids(spec) if single_key else {}
-        for line, raw in self.rows(spec, path):
+        for line, raw in self.rows(spec):
             sql = sql or self.upsert_sql(spec)
             result.rows += 1
             values = self.parse(spec, line, raw, plan)
@@ -415,9 +204,11 @@ class _Import:
         if batch:
             self.write(spec, sql, batch)
         if duplicates or self.clashes:
-            self.report_duplicates(spec, path, duplicates)
+            self.report_duplicates(spec, duplicates)
         after = self.db.execute(f"SELECT COUNT(*) FROM {spec.table}").fetchone()[0]
         result.new = after - before
+        result.changed = self.written - result.new
+        result.unchanged = result.rows - self.written
         return result
 
     def folded_ids(self, spec: FileSpec) -> dict[str, tuple[str, int]]:
@@ -458,13 +249,13 @@ class _Import:
         other = self.folded_ids(spec).get(upper, (upper if upper in known else None,))[0]
         return f" (did you mean {other!r}? ids differ only in case)" if other and other != ref else ""
 
-    def report_duplicates(self, spec: FileSpec, path: Path, duplicates: list[tuple]) -> None:
+    def report_duplicates(self, spec: FileSpec, duplicates: list[tuple]) -> None:
         """Duplicate keys and ids differing only in case, each with the line of the first one."""
         clashes, self.clashes = self.clashes, []
         wanted = {key for _, key in duplicates} | {other for _, _, other, at in clashes if at < 0}
         first: dict = {}
         index = [spec.names.index(k) for k in spec.key]
-        for line, raw in self.rows(spec, path, quiet=True):
+        for line, raw in self.rows(spec, quiet=True):
             key = tuple(raw[i] for i in index)
             key = key[0] if len(key) == 1 else (key[0], int(key[1]) if key[1].isdigit() else key[1])
             if key in wanted and key not in first:
@@ -481,7 +272,7 @@ class _Import:
 
     def write(self, spec: FileSpec, sql: str, batch: list[tuple]) -> None:
         spec.before_write(self, batch)
-        self.db.conn.executemany(sql, batch)
+        self.written += self.db.conn.executemany(sql, batch).rowcount
 
     # -- checks over the merged state (this import on top of the database) --------------------
     def check_merged(self) -> None:
@@ -521,12 +312,10 @@ class _Import:
                 check_bad_debt(self, orders_spec, line, "voided_on" if order[3] else "completed_on",
                                payment_id, paid_on, order)
 
-    def run(self) -> ImportResult:
-        present = [(spec, self.dir / spec.filename) for spec in FILES if (self.dir / spec.filename).is_file()]
-        if not present:
-            names = ", ".join(spec.filename for spec in FILES)
-            self.result.problems.append(Problem(str(self.dir), 0, "(files)", f"no import files found (expected any of {names})"))
-            return self.result
+    def run(self, dry_run: bool = False, inspect: Callable | None = None) -> ImportResult:
+        """Read every source in one transaction: committed when no problem was found, else rolled
+        back. ``inspect(db)`` runs inside it after a good import (a dry run's look at what would
+        change); ``dry_run``: rolled back all the same."""
         conn = self.db.conn
         # References are checked row by row above (with file:line messages); SQLite's own
         # per-row foreign-key checks would only double the write time of a large import.
@@ -534,11 +323,13 @@ class _Import:
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
-                self.read_files(present)
+                self.read_files()
+                if inspect is not None and not self.result.problems:
+                    inspect(self.db)
             except BaseException:
                 conn.rollback()
                 raise
-            if self.result.problems:
+            if self.result.problems or dry_run:
                 conn.rollback()
             else:
                 conn.commit()
@@ -546,10 +337,10 @@ class _Import:
             conn.execute("PRAGMA foreign_keys = ON")
         return self.result
 
-    def read_files(self, present: list[tuple[FileSpec, Path]]) -> None:
-        for spec, path in present:
+    def read_files(self) -> None:
+        for spec, _ in self.sources:
             try:
-                self.result.files.append(self.run_file(spec, path))
+                self.result.files.append(self.run_file(spec))
             except UnicodeDecodeError as exc:
                 self.problem(spec, 0, "(file)", f"not UTF-8 text (bad byte at offset {exc.start})")
                 self.file_broken = True
@@ -567,15 +358,33 @@ class _Import:
 
 
 def import_dir(db: sqlite_utils.Database, directory: str | Path, config: Config,
-               progress: Progress | None = None) -> ImportResult:
-    """Import whichever §3 files are in ``directory``; raises :class:`ImportFailed` on any problem."""
+               progress: Progress | None = None, *, profile: ImportProfile | None = None,
+               dry_run: bool = False, inspect: Callable | None = None) -> ImportResult:
+    """Import whichever §3 files are in ``directory`` (with ``profile``: the exports it names);
+    raises :class:`ImportFailed` on any problem. ``dry_run``: everything is read, written and checked
+    inside the transaction, then rolled back; ``inspect(db)`` runs inside it before the end."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ImportFailed(ImportResult(problems=[Problem(str(directory), 0, "(directory)", "not a directory")]))
+    sources, problems = _sources(directory, profile)
+    if problems:
+        raise ImportFailed(ImportResult(problems=problems))
     try:
-        result = _Import(db, directory, config, progress).run()
+        result = _Import(db, sources, config, progress).run(dry_run, inspect)
     except sqlite3.Error as exc:  # the database, not the files: locked, full, read-only, corrupt
         raise StoreError(f"{db_path(db)}: {describe_sqlite_error(exc)}; nothing was imported") from None
     if result.problems:
         raise ImportFailed(result)
     return result
+
+
+def _sources(directory: Path, profile: ImportProfile | None) -> tuple[list[tuple[FileSpec, object]], list[Problem]]:
+    """(spec, source) of each record kind found in ``directory``, in import order; or the problems."""
+    if profile is not None:
+        found, problems = find_exports(directory, profile)
+        return [(spec, found[spec.kind]) for spec in FILES if spec.kind in found], problems
+    present = [(spec, PlainFile(directory / spec.filename)) for spec in FILES if (directory / spec.filename).is_file()]
+    if not present:
+        names = ", ".join(spec.filename for spec in FILES)
+        return [], [Problem(str(directory), 0, "(files)", f"no import files found (expected any of {names})")]
+    return present, []

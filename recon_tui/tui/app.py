@@ -26,6 +26,7 @@ from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.screens.confirm import ConfirmQuit
 from recon_tui.tui.screens.help import HelpScreen
 from recon_tui.tui.screens.history import HistoryScreen
+from recon_tui.tui.screens.import_screen import ImportScreen
 from recon_tui.tui.screens.post import PostScreen
 from recon_tui.tui.widgets.workers import WorkerFailed
 from recon_tui.tui.wizard import Wizard
@@ -90,6 +91,10 @@ class ReconApp(App):
     def action_open_post(self) -> None:
         if not isinstance(self.screen, PostScreen):
             self.push_screen(PostScreen())
+
+    def action_open_import(self) -> None:
+        if not isinstance(self.screen, ImportScreen):
+            self.push_screen(ImportScreen())
 
     def action_export_report(self) -> None:
         period = self.wizard.period(self.today)

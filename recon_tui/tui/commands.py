@@ -38,6 +38,8 @@ class StepCommands(ListedCommands):
                          app.action_history))
         commands.append(("Post to QuickBooks", "Post the events not yet posted as an IIF batch; re-export a batch",
                          app.action_open_post))
+        commands.append(("Import the studio's files", "A dry run of a folder (per file: new, changed, unchanged), "
+                         "then the import", app.action_open_import))
         if app.wizard.period(app.today) is not None:
             commands.append(("Export: this period's report as text", "Saved beside the database, laid out like "
                              "the reconciliation page", app.action_export_report))

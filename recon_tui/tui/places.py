@@ -21,6 +21,7 @@ from recon_tui.tui.screens.diagnosis import CauseItemTable, CauseTable
 from recon_tui.tui.screens.finalize import ConfirmFinalize, FinalizeScreen
 from recon_tui.tui.screens.help import KeySection
 from recon_tui.tui.screens.history import HistoryScreen, ReopenDialog
+from recon_tui.tui.screens.import_screen import ConfirmImport, FolderField, ImportScreen
 from recon_tui.tui.screens.post import ConfirmFirstPost, ConfirmPost, ConfirmReexport, PostScreen
 from recon_tui.tui.screens.reports import ReportScreen
 from recon_tui.tui.screens.review import ReviewScreen
@@ -80,6 +81,7 @@ def key_sections(everywhere: Iterable[BindingType]) -> list[KeySection]:
                    (("home / end", "First / last loaded record"),)),
         KeySection("Post", (*PostScreen.BINDINGS, *ConfirmFirstPost.BINDINGS, *ConfirmPost.BINDINGS,
                             *ConfirmReexport.BINDINGS)),
+        KeySection("Import", (*FolderField.BINDINGS, *ImportScreen.BINDINGS, *ConfirmImport.BINDINGS)),
         KeySection("Reports", tuple(ReportScreen.BINDINGS)),
         step(FinalizeScreen, dialog=ConfirmFinalize.BINDINGS),
         KeySection("History", (*HistoryScreen.BINDINGS, *ReopenDialog.BINDINGS)),

@@ -58,7 +58,7 @@ async def test_the_palette_goes_back_to_the_steps_by_their_numbers(worked_app):
 def test_the_help_lists_each_step_under_its_title():
     wheres = [section.where for section in key_sections(())]
     assert wheres == ["Everywhere", "Start", "Dates", "Count", "Review", "Drill-down", "Tie-out", "Diagnosis",
-                      "Post", "Reports", "Finalize", "History", "Quit?"]
+                      "Post", "Import", "Reports", "Finalize", "History", "Quit?"]
     assert set(wheres) >= {step.title for step in STEPS}
 
 

@@ -46,7 +46,9 @@ def method_note(chosen: str, last: StoredRecord | None, books: str | None, usual
 class StartScreen(StepScreen):
     STEP = "Start"
     BINDINGS = [Binding("h", "history", "History", id="history", tooltip="Finalized reconciliations"),
-                Binding("p", "post", "Post to QB", id="post", tooltip="Post events to QuickBooks as an IIF batch")]
+                Binding("p", "post", "Post to QB", id="post", tooltip="Post events to QuickBooks as an IIF batch"),
+                Binding("i", "import", "Import", id="import",
+                        tooltip="Import the studio system's files: a dry run first, then the import")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -137,3 +139,6 @@ class StartScreen(StepScreen):
 
     def action_post(self) -> None:
         self.app.action_open_post()
+
+    def action_import(self) -> None:
+        self.app.action_open_import()
