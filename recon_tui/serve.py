@@ -29,7 +29,7 @@ import socket
 import sys
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -37,7 +37,6 @@ from textual_serve.server import Server, to_int
 
 TOKEN_ENV = "RECON_TUI_TOKEN"
 COOKIE = "recon_tui_token"
-DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8000
 _HOST_HEADER = re.compile(r"^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$")
 
 
@@ -65,7 +64,7 @@ def browser_url(host: str, port: int, token: str | None) -> str:
         host = socket.gethostname()
     elif ":" in host:
         host = f"[{host}]"
-    return f"http://{host}:{port}/" + (f"?token={token}" if token else "")
+    return f"http://{host}:{port}/" + (f"?token={quote(token, safe='')}" if token else "")
 
 
 def _host_name(host_header: str) -> str:
@@ -75,8 +74,19 @@ def _host_name(host_header: str) -> str:
     return host_header.partition(":")[0]
 
 
+def _secure(request: web.Request) -> bool:
+    """https to the browser: directly, or through a TLS reverse proxy that says so."""
+    return request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+
+
 def _same(given: str | None, token: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode("utf-8"), token.encode("utf-8"))
+
+
+def cookie_value(token: str) -> str:
+    """What the cookie holds: derived from the token (it opens this server, but never shows the token
+    itself, and is plain hex whatever characters the token has)."""
+    return hmac.new(token.encode("utf-8"), b"recon-tui serve cookie", "sha256").hexdigest()
 
 
 class _HideToken(logging.Filter):
@@ -103,7 +113,7 @@ class StudioServer(Server):
         super().__init__(command, host=host, port=port, title=title)
         self.token = token
         self.say = say  # where the address to open is printed (the terminal of whoever started it)
-        self._stop: asyncio.Event | None = None
+        self._tabs: set[asyncio.Task] = set()  # the websocket handlers running now, one per open tab
 
     # -- logs ------------------------------------------------------------------------------------
 
@@ -118,6 +128,14 @@ class StudioServer(Server):
     async def on_startup(self, app: web.Application) -> None:
         """textual-serve prints its logo and the command here; the address is said once listening."""
 
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Ctrl+C with tabs open: end their websockets now (each tells its app to quit, and waits for
+        it), rather than after aiohttp's shutdown timeout."""
+        tabs = [tab for tab in self._tabs if tab is not asyncio.current_task()]
+        for tab in tabs:
+            tab.cancel()
+        await asyncio.gather(*tabs, return_exceptions=True)
+
     # -- the door ----------------------------------------------------------------------------------
 
     async def _make_app(self) -> web.Application:
@@ -127,25 +145,32 @@ class StudioServer(Server):
 
     @web.middleware
     async def _guard(self, request: web.Request, handler) -> web.StreamResponse:
+        """Every request passes here first: a refused one never reaches textual-serve (no app starts)."""
         host = request.headers.get("Host", "")
         if not _HOST_HEADER.match(host):
             raise web.HTTPBadRequest(text="400: bad Host header\n")
-        if self.token is None and not is_loopback(_host_name(host)):
+        if self.token is None and not is_loopback(_host_name(host)):  # DNS rebinding
             raise web.HTTPForbidden(text="403: without a token this server answers only to 127.0.0.1 or localhost\n")
         given = request.query.get("token")
-        if self.token is not None:
-            ok = _same(given, self.token) if given is not None else _same(request.cookies.get(COOKIE), self.token)
-            if not ok:
-                raise web.HTTPUnauthorized(
-                    text="401: open the address `recon-tui serve` printed (it ends in ?token=...)\n",
-                    headers={"Cache-Control": "no-store"})
-        origin = request.headers.get("Origin")
-        if request.path == "/ws" and origin is not None and urlsplit(origin).netloc.lower() != host.lower():
-            raise web.HTTPForbidden(text="403: a page of another site may not open this app\n")
+        if self.token is not None and not (_same(given, self.token) if given is not None
+                                           else _same(request.cookies.get(COOKIE), cookie_value(self.token))):
+            raise web.HTTPUnauthorized(text="401: open the address `recon-tui serve` printed (it ends in ?token=...)\n",
+                                       headers={"Cache-Control": "no-store"})
+        if request.path == "/ws":
+            origin = request.headers.get("Origin")  # browsers always send it; a page elsewhere is refused
+            if origin is not None and urlsplit(origin).netloc.lower() != host.lower():
+                raise web.HTTPForbidden(text="403: a page of another site may not open this app\n")
+            tab = asyncio.current_task()  # a tab: its app ends with it, or at shutdown (on_shutdown)
+            self._tabs.add(tab)
+            try:
+                return await handler(request)
+            finally:
+                self._tabs.discard(tab)
         response = await handler(request)
-        if not response.prepared:  # a websocket has sent its headers by now; its page set the cookie
-            if self.token is not None and given is not None:
-                response.set_cookie(COOKIE, self.token, httponly=True, samesite="Strict", path="/")
+        if not response.prepared:
+            if self.token is not None and given is not None:  # ?token= once, then the cookie
+                response.set_cookie(COOKIE, cookie_value(self.token), httponly=True, samesite="Strict", path="/",
+                                    secure=_secure(request) or None)
             response.headers["Referrer-Policy"] = "no-referrer"  # the page's address may hold the token
             response.headers["Cache-Control"] = "no-store"
         return response
@@ -156,7 +181,7 @@ class StudioServer(Server):
     async def handle_index(self, request: web.Request) -> dict[str, Any]:
         """textual-serve's page, with its script and websocket URLs on the request's Host (and
         https/wss behind a TLS proxy that says X-Forwarded-Proto: https)."""
-        secure = request.secure or request.headers.get("X-Forwarded-Proto", "").lower() == "https"
+        secure = _secure(request)
         address = request.headers["Host"]  # checked by the guard
         static = str(request.app.router["static"].url_for(filename="/")).rstrip("/")
         websocket = request.app.router["websocket"].url_for()
@@ -177,7 +202,7 @@ class StudioServer(Server):
         asyncio.run(self._serve())
 
     async def _serve(self) -> None:
-        self._stop = stop = asyncio.Event()
+        stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:

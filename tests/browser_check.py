@@ -158,10 +158,20 @@ def check_not_blank(data: bytes) -> str:
     return f"{width}x{height}, {len(counts)} colours, the commonest covers {top:.0%}"
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default="/tmp/serve-screenshot.png", help="where the screenshot goes")
-    parser.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
+    parser.add_argument("--chromium", help="the browser (default: chromium or chromium-browser on PATH)",
+                        default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
     parser.add_argument("--wait", type=float, default=20.0, help="seconds to wait for the app (default: 20)")
     options = parser.parse_args()
     token = secrets.token_urlsafe(24)
@@ -175,11 +185,9 @@ def main() -> int:
             browser, devtools = start_chromium(options.chromium, Path(scratch) / "profile")
             image, state = asyncio.run(screenshot(devtools, f"http://127.0.0.1:{port}/?token={token}", options.wait))
         finally:
-            if browser is not None:
-                browser.kill()
-                browser.wait()
-            server.terminate()
-            server.wait(timeout=10)
+            for proc in (browser, server):
+                if proc is not None:
+                    _stop(proc)
     Path(options.out).write_bytes(image)
     if "-first-byte" not in state.get("status", ""):
         print(f"error: the app never drew in the page (page state: {state}); screenshot: {options.out}",

@@ -25,7 +25,7 @@ import pytest
 
 from recon_tui import cli
 from recon_tui.cli import main
-from recon_tui.serve import COOKIE, TOKEN_ENV, _HideToken, is_loopback
+from recon_tui.serve import COOKIE, TOKEN_ENV, _HideToken, cookie_value, is_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKED_DIR = ROOT / "tests" / "fixtures" / "worked_example"
@@ -131,6 +131,7 @@ def token_server(studio):
     db, _, cfg = studio
     with served("--db", db, "--config", cfg) as server:
         yield server
+    assert TOKEN not in server.stop()  # every request the tests made, with and without it: no line shows it
 
 
 def run(coro):
@@ -202,6 +203,40 @@ def test_the_app_starts_in_the_browser_on_the_start_screen(open_server):
     while open_server.children() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert open_server.children() == []
+
+
+def test_stopping_the_server_ends_the_open_tabs_apps(studio):
+    db, cfg, _ = studio
+    with served("--db", db, "--config", cfg) as server:
+        async def stop_with_a_tab_open() -> tuple[list[int], float]:
+            async with session() as http, http.ws_connect(server.base + "/ws") as ws:
+                await ws.receive(timeout=10)  # the app is running
+                apps = _descendants(server.proc.pid)
+                reading = asyncio.create_task(_drain(ws))  # as a browser does: answers the close at once
+                started = time.monotonic()
+                server.proc.terminate()
+                await asyncio.to_thread(server.proc.wait, 10)
+                reading.cancel()
+                return apps, time.monotonic() - started
+        apps, took = run(stop_with_a_tab_open())
+        assert server.proc.returncode == 0 and apps
+        assert took < 3, took  # not aiohttp's shutdown timeout
+    deadline = time.monotonic() + 5
+    while any(_alive(pid) for pid in apps) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in apps)
+
+
+async def _drain(ws: aiohttp.ClientWebSocketResponse) -> None:
+    async for _ in ws:
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False
 
 
 def test_the_tabs_app_is_this_program_on_this_database(open_server, studio):
@@ -286,6 +321,14 @@ def test_a_short_token_in_the_environment_is_refused(capsys, studio, monkeypatch
     assert "at least 16 characters" in capsys.readouterr().err
 
 
+def test_the_database_is_checked_before_serving(capsys, tmp_path):
+    """--db before the command counts (as for every command), and a missing database is one line, exit 1."""
+    missing = tmp_path / "none.db"
+    assert main(["--db", str(missing), "--config", str(WORKED_CFG), "serve"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and len(err.splitlines()) == 1 and str(missing) in err
+
+
 def test_bad_ports_are_bad_arguments(capsys):
     for port in ("http", "70000", "-1"):
         assert main(["serve", "--port", port]) == 2
@@ -323,7 +366,7 @@ def test_the_token_once_then_the_cookie(token_server):
             async with http.get(f"{token_server.base}/?token={TOKEN}") as page:
                 assert page.status == 200 and "text/html" in page.headers["Content-Type"]
                 cookie = page.headers["Set-Cookie"]
-                assert cookie.startswith(f"{COOKIE}={TOKEN};")
+                assert cookie.startswith(f"{COOKIE}={cookie_value(TOKEN)};") and TOKEN not in cookie
                 assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/" in cookie
                 assert page.headers["Referrer-Policy"] == "no-referrer"
             async with http.get(f"{token_server.base}/static/js/textual.js") as script:  # the cookie alone
@@ -336,9 +379,10 @@ def test_the_token_once_then_the_cookie(token_server):
 def test_with_a_token_the_urls_follow_any_host(token_server):
     status, html, _ = run(_get(f"{token_server.base}/?token={TOKEN}", headers={"Host": "studio-pc:8000"}))
     assert status == 200 and 'data-session-websocket-url="ws://studio-pc:8000/ws"' in html
-    status, html, _ = run(_get(f"{token_server.base}/?token={TOKEN}",
-                               headers={"Host": "office.example", "X-Forwarded-Proto": "https"}))
+    status, html, headers = run(_get(f"{token_server.base}/?token={TOKEN}",  # behind a TLS proxy
+                                     headers={"Host": "office.example", "X-Forwarded-Proto": "https"}))
     assert status == 200 and 'data-session-websocket-url="wss://office.example/ws"' in html
+    assert "Secure" in headers["Set-Cookie"]
 
 
 def test_the_token_from_the_environment_and_never_in_the_output(studio):
