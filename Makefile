@@ -28,7 +28,7 @@ report: $(STAMP) $(DEMO_DB)
 	$(BIN)/recon-tui report --previous 2026-09-30 --current 2026-10-31 --db $(DEMO_DB) --config $(DEMO_CONFIG)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 4
 
 # `recon-tui serve` in headless Chromium (apt-get install chromium): a screenshot of the start screen,
 # checked not blank (not part of `make test`: it needs a browser)
