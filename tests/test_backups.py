@@ -107,6 +107,14 @@ def test_an_unchanged_database_is_not_copied_twice(config, db_path):
     assert backups.make(svc.books, "manual") != first and len(names(db_path)) == 2
 
 
+def test_a_post_with_nothing_to_post_makes_no_copy(config, db_path):
+    svc = service(config, db_path)
+    assert svc.post("accrual", date(2000, 1, 1)) is None
+    assert names(db_path) == []
+    assert svc.post("accrual", date(2026, 4, 30)) is not None
+    assert len(names(db_path)) == 1
+
+
 def test_only_the_newest_copies_are_kept(config, db_path):
     svc = service(config, db_path, keep=2)
     folder = db_path.parent / "backups"

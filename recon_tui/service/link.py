@@ -72,7 +72,11 @@ class Link:
 
     def post(self, method: str, through: date, directory: Path | None = None) -> Batch | None:
         self.books.require("post")
-        self.books.backup("post")
+        with self.connection() as db:
+            posting.check_method(db, method)
+            pending = posted.first_unposted_day(db, through) is not None
+        if pending:  # a post with nothing to post writes nothing: no copy (0.5 s on ten years)
+            self.books.backup("post")
         with self.connection() as db:
             return posting.post(db, self.config, method, through, directory or self.posting_dir,
                                 user=self.books.who(), now=self.books.now())
