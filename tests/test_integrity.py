@@ -275,4 +275,4 @@ def test_a_locked_database_is_said_in_words(db, monkeypatch, capsys):
         holder.rollback()
         holder.close()
     err = capsys.readouterr().err
-    assert "database is busy" in err and "nothing was written" in err
+    assert f"{db}: the database is busy" in err and "nothing was written" in err

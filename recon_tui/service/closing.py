@@ -28,7 +28,7 @@ from recon_tui.service.books import Books, utc_now
 from recon_tui.store import chain, queries, records
 from recon_tui.store.chain import Verdict
 from recon_tui.store.records import StoredRecord
-from recon_tui.store.schema import begin_immediate
+from recon_tui.store.schema import begin_immediate, db_path
 
 LOCK_WAIT = 60.0  # seconds a finalize or reopen waits for another writer
 
@@ -98,7 +98,7 @@ def write_lock(db: sqlite_utils.Database, doing: str) -> Iterator[None]:
     """One transaction holding SQLite's write lock (BEGIN IMMEDIATE), committed at the end, rolled
     back on any error; a database busy for over LOCK_WAIT seconds is a FinalizeError in words."""
     if not begin_immediate(db, LOCK_WAIT):
-        raise FinalizeError([f"the database is busy (another user {doing}, posting or importing) for over "
+        raise FinalizeError([f"{db_path(db)}: the database is busy (another user {doing}, posting or importing) for over "
                              f"{LOCK_WAIT:.0f} s: nothing was written; try again when they are done"])
     try:
         yield

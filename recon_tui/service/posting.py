@@ -38,7 +38,7 @@ from recon_tui.store import chain
 from recon_tui.store import journal as journal_sql
 from recon_tui.store import posted
 from recon_tui.store.posted import Batch, batch_entries, batches
-from recon_tui.store.schema import begin_immediate
+from recon_tui.store.schema import begin_immediate, db_path
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -113,7 +113,7 @@ def _begin(db, what: str) -> None:
     """BEGIN IMMEDIATE (the write lock, so two posts cannot both take a number), waiting up to
     LOCK_WAIT seconds for another writer."""
     if not begin_immediate(db, LOCK_WAIT):
-        raise PostingError(f"the database is busy (another post taking {what}, or an import) for over "
+        raise PostingError(f"{db_path(db)}: the database is busy (another post taking {what}, or an import) for over "
                            f"{LOCK_WAIT:.0f} s: try again when it is done")
 
 
