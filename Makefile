@@ -33,7 +33,7 @@ test: $(STAMP)
 # `recon-tui serve` in headless Chromium (apt-get install chromium): a screenshot of the start screen,
 # checked not blank (not part of `make test`: it needs a browser)
 test-browser: $(STAMP)
-	$(BIN)/python tests/browser_check.py --out /tmp/serve-screenshot.png
+	$(BIN)/python tests/browser_check.py --out build/serve-screenshot.png
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_ledger.py

@@ -6,7 +6,7 @@ over the websocket and its start screen is drawn, saves a screenshot and checks 
 Chromium is driven through its DevTools protocol (a websocket, with aiohttp): `--screenshot` alone
 takes the picture before a websocket app has drawn anything.
 
-    python tests/browser_check.py [--out /tmp/serve-screenshot.png] [--chromium chromium]
+    python tests/browser_check.py [--out build/serve-screenshot.png] [--chromium chromium]
 
 Exit 0 with the screenshot's path; 1 with what went wrong.
 """
@@ -169,7 +169,7 @@ def _stop(proc: subprocess.Popen) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="/tmp/serve-screenshot.png", help="where the screenshot goes")
+    parser.add_argument("--out", default="build/serve-screenshot.png", help="where the screenshot goes")
     parser.add_argument("--chromium", help="the browser (default: chromium or chromium-browser on PATH)",
                         default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
     parser.add_argument("--wait", type=float, default=20.0, help="seconds to wait for the app (default: 20)")
@@ -188,6 +188,7 @@ def main() -> int:
             for proc in (browser, server):
                 if proc is not None:
                     _stop(proc)
+    Path(options.out).parent.mkdir(parents=True, exist_ok=True)
     Path(options.out).write_bytes(image)
     if "-first-byte" not in state.get("status", ""):
         print(f"error: the app never drew in the page (page state: {state}); screenshot: {options.out}",
