@@ -176,6 +176,19 @@ def fixed_app(db: Path):
 
 
 @pytest.fixture
+def own_db(worked_db, tmp_path) -> Path:
+    """A fresh copy of the worked example for one test that writes to it (a module whose screens
+    print paths overrides it, with a folder from ``shown``)."""
+    return fresh_copy(worked_db, tmp_path)
+
+
+@pytest.fixture
+def app_on(own_db):
+    """A factory: the app (who and when fixed) on this test's own copy, ``own_db``."""
+    return fixed_app(own_db)
+
+
+@pytest.fixture
 def worked_app(worked_db, shown):
     """A factory: the app users run, on the worked example, on 2026-05-02."""
     db = shown("worked", worked_db.parent) / worked_db.name

@@ -13,19 +13,9 @@ from recon_tui.ledger.closing import Drift, SourceChange
 from recon_tui.reporting import diagnosis_table, drift_lines, drift_warning, figure_words
 from recon_tui.tui.widgets.figures import FigureTable
 
-from conftest import FIXTURES, fixed_app, fresh_copy
+from conftest import FIXTURES, fixed_app
 from test_start_post import finalize
 from wizard_keys import settle
-
-
-@pytest.fixture
-def own_db(worked_db, tmp_path) -> Path:
-    return fresh_copy(worked_db, tmp_path)
-
-
-@pytest.fixture
-def app_on(own_db):
-    return fixed_app(own_db)
 
 
 def edit_april(own_db: Path, tmp_path: Path, app) -> list[str]:

@@ -16,7 +16,7 @@ from recon_tui.tui.screens.import_screen import ConfirmImport, ImportScreen
 from recon_tui.tui.screens.start import StartScreen
 from recon_tui.tui.wizard import Wizard
 
-from conftest import FIXTURES, WORKED_TODAY, fixed_app, fresh_copy
+from conftest import FIXTURES, WORKED_TODAY, fresh_copy
 from wizard_keys import WORKED_COUNTS, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
@@ -27,11 +27,6 @@ PAYMENTS = (FIXTURES / "worked_example" / "payments.csv").read_text(encoding="ut
 def own_db(worked_db, tmp_path, shown) -> Path:
     """A fresh copy of the worked example per test (the import writes to it, its backup beside it)."""
     return fresh_copy(worked_db, shown("studio", tmp_path / "studio"))
-
-
-@pytest.fixture
-def app_on(own_db):
-    return fixed_app(own_db)
 
 
 def folder_with(shown, tmp_path: Path, payments: str, name: str = "imports") -> Path:

@@ -5,27 +5,14 @@ by name, a reopen is seen at once, the Post screen's words wrap and a folder is 
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from recon_tui.tui.screens.start import method_note
 from recon_tui.tui.wizard import Wizard
 
-from conftest import WORKED_TODAY, fixed_app, fresh_copy
+from conftest import WORKED_TODAY
 from wizard_keys import WORKED_COUNTS, settle
 
 ZERO_COUNTS = {method: "0" for method in WORKED_COUNTS}
-
-
-@pytest.fixture
-def own_db(worked_db, tmp_path) -> Path:
-    return fresh_copy(worked_db, tmp_path)
-
-
-@pytest.fixture
-def app_on(own_db):
-    return fixed_app(own_db)
 
 
 def finalize(app, method: str, previous: str, current: str, counts=None) -> None:
