@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -30,7 +29,7 @@ from pathlib import Path
 import xlsxwriter
 
 from recon_tui.demo import DemoStudio
-from recon_tui.files import temporary_name, whole_file
+from recon_tui.files import whole_file, write_whole
 from recon_tui.money import format_grouped
 
 #: §3 category key -> the order system's item type (the ``oms`` profile's ``values.category``)
@@ -157,7 +156,7 @@ def write_exports(studio: DemoStudio, directory: Path, studio_name: str, printed
     counts[name] = len(studio.credit_adjustments)
 
     name = "Payment List.xlsx"
-    _write_whole_bytes(directory / name, payment_workbook(studio, studio_name, printed, names, orders))
+    write_whole(directory / name, payment_workbook(studio, studio_name, printed, names, orders))
     counts[name] = len(studio.payments)
     return counts
 
@@ -208,16 +207,3 @@ def payment_workbook(studio: DemoStudio, studio_name: str, printed: date, names:
     sheet.write_number(row, 8, sum(p[4] for p in studio.payments) / 100, total_currency)
     book.close()
     return out.getvalue()
-
-
-def _write_whole_bytes(path: Path, data: bytes) -> None:
-    """``data`` into ``path``, put in place whole (files.py's rule for a binary file)."""
-    temp = temporary_name(path)
-    try:
-        with open(temp, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    finally:
-        temp.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import IO
 
 from recon_tui.crashpoints import reach
 
@@ -22,12 +22,13 @@ def temporary_name(path: Path) -> Path:
 
 
 @contextmanager
-def whole_file(path: str | os.PathLike, encoding: str = "utf-8", newline: str | None = None) -> Iterator[TextIO]:
-    """A text file to write into; it takes ``path``'s name only when the block ends without error."""
+def whole_file(path: str | os.PathLike, encoding: str | None = "utf-8", newline: str | None = None) -> Iterator[IO]:
+    """A file to write into (text; bytes when ``encoding`` is None); it takes ``path``'s name only
+    when the block ends without error."""
     path = Path(path)
     temp = temporary_name(path)
     try:
-        with open(temp, "w", encoding=encoding, newline=newline) as out:
+        with (open(temp, "wb") if encoding is None else open(temp, "w", encoding=encoding, newline=newline)) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -37,10 +38,10 @@ def whole_file(path: str | os.PathLike, encoding: str = "utf-8", newline: str | 
         temp.unlink(missing_ok=True)
 
 
-def write_whole(path: str | os.PathLike, text: str, encoding: str = "utf-8") -> Path:
-    """``text`` into ``path``, put in place whole."""
-    with whole_file(path, encoding) as out:
-        out.write(text)
+def write_whole(path: str | os.PathLike, data: str | bytes, encoding: str = "utf-8") -> Path:
+    """``data`` (text, or bytes as they are) into ``path``, put in place whole."""
+    with whole_file(path, None if isinstance(data, bytes) else encoding) as out:
+        out.write(data)
     return Path(path)
 
 

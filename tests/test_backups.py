@@ -189,8 +189,8 @@ def test_temporary_copies_of_dead_processes_are_removed(config, db_path):
     folder.mkdir()
     gone = int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
                               text=True, check=True).stdout)
-    dead = folder / f".studio-{gone}-0badcafe.partial"
-    alive = folder / f".studio-{os.getppid()}-0badcafe.partial"  # another process still writing
+    dead = folder / f".studio.db.{gone}.0badcafe.partial"
+    alive = folder / f".studio.db.{os.getppid()}.0badcafe.partial"  # another process still writing
     dead.write_text("half")
     alive.write_text("being written")
     backups.make(service(config, db_path).books, "manual")

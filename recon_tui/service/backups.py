@@ -20,7 +20,6 @@ import errno
 import filecmp
 import os
 import re
-import secrets
 import shutil
 import sqlite3
 import time
@@ -28,12 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from recon_tui.files import writer_gone
+from recon_tui.files import temporary_name, writer_gone
 from recon_tui.store.copies import Contents, NotADatabase, contents, copy_into, restore_from
 
 FOLDER = "backups"
 _STAMP = "%Y%m%dT%H%M%S"
-_TEMP = re.compile(r"^\.(?P<stem>.+)-(?P<pid>[0-9]+)-[0-9a-f]{8}\.partial(?:-journal)?$")
+#: files.temporary_name's form (and the -journal SQLite may leave beside it)
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>[0-9]+)\.[0-9a-f]{8}\.partial(?:-journal)?$")
 
 
 class RestoreRefused(Exception):
@@ -133,7 +133,7 @@ def make(books, why: str, *, spare: Path | None = None, raw: bool = False) -> Pa
     try:
         where.mkdir(exist_ok=True)
         _remove_stale(where)
-        temp = where / f".{Path(books.db_path).stem}-{os.getpid()}-{secrets.token_hex(4)}.partial"
+        temp = temporary_name(where / Path(books.db_path).name)
         if raw:
             shutil.copyfile(books.db_path, temp)
         else:
