@@ -38,6 +38,13 @@ class Unposted:
         self.connection, self.config, self.method, self.through = connection, config, method, through
         self._lock = threading.Lock()
         self._names: dict[str, str] | None = None
+        self._sql: list = []  # [the accrual journal in SQL, or None], once checked (a scan of the lines)
+
+    def _journal_sql(self, db):
+        """The accrual journal in SQL (None: the Python rules), checked once for every page."""
+        if not self._sql:
+            self._sql.append(posting.accrual_sql(db, self.config, self.method))
+        return self._sql[0]
 
     # -- the count and total --------------------------------------------------------------------
 
@@ -45,7 +52,7 @@ class Unposted:
         """(how many, their debits), integer cents."""
         with self.connection() as db:
             posting.check_method(db, self.method)
-            sql = posting.accrual_sql(db, self.config, self.method)
+            sql = self._journal_sql(db)
             if sql is not None:
                 return posted.unposted_accrual_summary(db, sql, self.through)
             count = total = 0
@@ -59,7 +66,7 @@ class Unposted:
     def window(self, lo: date, hi: date) -> list[Entry]:
         """The unposted entries dated in ``[lo, hi)``, in posting order."""
         with self.connection() as db:
-            sql = posting.accrual_sql(db, self.config, self.method)
+            sql = self._journal_sql(db)
             if sql is not None:
                 return posted.unposted_accrual_window(db, sql, lo, hi)
             if self._names is None:

@@ -129,10 +129,14 @@ class Verdict:
     def intact(self) -> bool:
         return self.problem is None
 
+    @property
+    def counted(self) -> str:
+        """``2 records, 1 reopening, 1 batch``."""
+        return (f"{self.records} record{'s' * (self.records != 1)}, {self.reopenings} "
+                f"reopening{'s' * (self.reopenings != 1)}, {self.batches} batch{'es' * (self.batches != 1)}")
+
     def summary(self) -> str:
-        counts = (f"{self.records} record{'s' * (self.records != 1)}, {self.reopenings} "
-                  f"reopening{'s' * (self.reopenings != 1)}, {self.batches} batch{'es' * (self.batches != 1)}")
-        return f"{counts}: chain intact" if self.intact else f"{counts}: chain BROKEN: {self.problem}"
+        return f"{self.counted}: chain intact" if self.intact else f"{self.counted}: chain BROKEN: {self.problem}"
 
 
 def _name(kind: str, number: int) -> str:
