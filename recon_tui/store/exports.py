@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from recon_tui.import_profiles import AMOUNT_COLUMNS, DATE_COLUMNS, AmountStyle, FileMap, ImportProfile
+from recon_tui.import_profiles import AMOUNT_COLUMNS, COLUMNS, DATE_COLUMNS, AmountStyle, FileMap, ImportProfile
 from recon_tui.store.csv_rows import records
 from recon_tui.store.import_result import Problem
 from recon_tui.store.workbooks import Sheet, WorkbookError, column_letters
@@ -244,8 +244,6 @@ class ProfileFile:
 
 
 def _optional(kind: str, column: str) -> bool:
-    from recon_tui.import_profiles import COLUMNS
-
     return column in COLUMNS[kind][1]
 
 
