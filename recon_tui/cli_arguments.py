@@ -80,19 +80,33 @@ def build_parser() -> argparse.ArgumentParser:
     _common(parser, top=True)  # with no command: the reconciliation app on this database
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
                                  description="With no command, recon-tui opens the reconciliation app (a terminal UI).")
+    _import_command(subs)
+    _report_commands(subs)
+    _closing_commands(subs)
+    _quickbooks_commands(subs)
+    _backup_commands(subs)
+    _serve_command(subs)
+    _demo_command(subs)
+    return parser
 
+
+def _import_command(subs) -> None:
+    """import: the order system's files, as §3 CSV or through a profile"""
     imp = subs.add_parser("import", help="import the order system's CSV files (all-or-nothing)",
                           description="Import customers.csv, orders.csv, order_lines.csv, payments.csv and "
                           "credit_adjustments.csv from DIR (whichever are present). Rows are upserted by id; "
                           "if any row is invalid nothing is written and every problem is listed.")
     imp.add_argument("directory", metavar="DIR", help="folder holding the CSV files (or the exports --profile reads)")
     imp.add_argument("--profile", metavar="NAME", help="read the studio system's own exports (.csv, .xlsx, .xls) "
-                     "through the config's import profile NAME (import_profiles, DOMAIN §14)")
+                     "through the config's import profile NAME (its import_profiles key)")
     imp.add_argument("--dry-run", action="store_true", help="print per file how many records are new, changed and "
                      "unchanged, and which finalized periods the import would change; write nothing")
     _common(imp)
 
-    rep = subs.add_parser("report", help="the reconciliation of a period (DOMAIN §5-7)",
+
+def _report_commands(subs) -> None:
+    """report, aging, deposits: the figures of a period or a date"""
+    rep = subs.add_parser("report", help="the reconciliation of a period (docs/rules.md §5-7)",
                           description="Print the Income, Expense, Payments and Balance Sheet tables for the "
                           "period (PREVIOUS, CURRENT], the A/R Aging and Deposit Reconciliation totals, and the "
                           "studio figure to tie out against QuickBooks.")
@@ -106,16 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     for name, title in (("aging", "A/R Aging"), ("deposits", "Customer Deposit Reconciliation")):
         sub = subs.add_parser(name, help=f"the {title} report as of a date",
-                              description=f"Print the {title} report as of a date (DOMAIN §6).")
+                              description=f"Print the {title} report as of a date (docs/rules.md §6).")
         sub.add_argument("--as-of", required=True, type=_date_arg("--as-of"), metavar="YYYY-MM-DD")
         _format(sub)
         _common(sub)
 
+
+def _closing_commands(subs) -> None:
+    """finalize and history: the numbered records"""
     fin = subs.add_parser("finalize", help="finalize a reconciliation: an immutable, numbered record",
-                          description="Check and finalize the reconciliation of (PREVIOUS, CURRENT] (DOMAIN §10): "
-                          "the money counted per bank method, the QuickBooks balance it ties out to, and notes. "
-                          "The record is written once and never changed; a printed report is saved beside the "
-                          "database. PREVIOUS is required only for the first reconciliation; later ones start "
+                          description="Check and finalize the reconciliation of (PREVIOUS, CURRENT] "
+                          "(docs/rules.md §10): the money counted per bank method, the QuickBooks balance it ties "
+                          "out to, and notes. The record is written once and never changed; a printed report is "
+                          "saved beside the database. PREVIOUS is required only for the first reconciliation; later ones start "
                           "at the last finalized current date.")
     fin.add_argument("--current", required=True, type=_date_arg("--current"), metavar="YYYY-MM-DD")
     fin.add_argument("--previous", type=_date_arg("--previous"), metavar="YYYY-MM-DD",
@@ -130,8 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="the QuickBooks GL balance of the tie-out account (A/R for accrual, Customer Deposits for cash)")
     fin.add_argument("--qb-note", default="", metavar="TEXT", help="why the QuickBooks balance differs (needed if it does)")
     fin.add_argument("--qb-detail", metavar="FILE",
-                     help="QuickBooks transaction detail export (CSV): the diagnosis of the difference (DOMAIN §9) "
-                          "is computed with it and kept with the record")
+                     help="QuickBooks transaction detail export (CSV): the diagnosis of the difference "
+                          "(docs/rules.md §9) is computed with it and kept with the record")
     fin.add_argument("--notes", default="", metavar="TEXT", help="notes kept with the record")
     _common(fin)
 
@@ -146,16 +163,20 @@ def build_parser() -> argparse.ArgumentParser:
                       help="with --show N: write its printed report (reconciliation-NNNN.txt beside the database) "
                            "again, e.g. after a crash left none")
     hist.add_argument("--verify", action="store_true",
-                      help="check that no record, reopening or batch was changed since it was written (DOMAIN §10)")
+                      help="check that no record, reopening or batch was changed since it was written "
+                           "(docs/rules.md §10)")
     hist.add_argument("--reopen", type=_positive, metavar="N", help="reopen reconciliation N (the latest in force)")
     hist.add_argument("--reason", default="", metavar="TEXT", help="why it is reopened (required with --reopen)")
     _format(hist)
     _common(hist)
 
+
+def _quickbooks_commands(subs) -> None:
+    """post, check-accounts, diagnose, export: the link to QuickBooks"""
     post = subs.add_parser("post", help="post unposted events to QuickBooks as a numbered IIF batch",
                            description="Take every event dated on or before --through that has never been posted "
-                           "(DOMAIN §8) into the next numbered batch and write it as studio-batch-NNNN.iif beside "
-                           "the database (or in --out), ready for QuickBooks Desktop's File > Utilities > Import > "
+                           "(docs/rules.md §8) into the next numbered batch and write it as studio-batch-NNNN.iif "
+                           "beside the database (or in --out), ready for QuickBooks Desktop's File > Utilities > Import > "
                            "IIF Files. What was posted is recorded and never changes. --reexport N writes batch N "
                            "again; delete the original entries from QuickBooks before importing it. --list shows "
                            "the batches.")
@@ -186,7 +207,8 @@ def build_parser() -> argparse.ArgumentParser:
     chk.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file (default: $RECON_TUI_CONFIG, "
                      "./config/recon.yaml, ~/.config/recon-tui/recon.yaml)")
 
-    diag = subs.add_parser("diagnose", help="why the studio figure and QuickBooks differ, to the cent (DOMAIN §9)",
+    diag = subs.add_parser("diagnose", help="why the studio figure and QuickBooks differ, to the cent "
+                           "(docs/rules.md §9)",
                            description="Split studio figure - QuickBooks balance of the tie-out account (A/R for "
                            "accrual, Customer Deposits for cash) at --current into its causes: events never "
                            "posted, records edited after posting, posted events that no longer exist, and with "
@@ -208,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(diag)
 
     exp = subs.add_parser("export", help="the posted journal for the accountant (hledger/ledger format)",
-                          description="Write the journal of DOMAIN §8 (every event's entry dated on or before "
+                          description="Write the journal of docs/rules.md §8 (every event's entry dated on or before "
                           "--through) as an hledger journal: `hledger -f FILE bal -e <day after --through>` shows "
                           "the same balances the posting rules give QuickBooks.")
     exp.add_argument("--format", choices=("hledger",), default="hledger", help="journal format (default: hledger)")
@@ -217,11 +239,14 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     _common(exp)
 
+
+def _backup_commands(subs) -> None:
+    """backup and restore: the database's copies"""
     bak = subs.add_parser("backup", help="copy the database into backups/ now, or --list the copies",
                           description="Copy the database (consistent while others read it) into backups/ beside "
                           "it and print the copy's path. A copy is also made before every import, post, finalize "
                           "and reopen; the config's backups.keep (default 5; 0 = none) says how many are kept "
-                          "(DOMAIN §10). --list shows the copies, newest first.")
+                          "(docs/rules.md §10). --list shows the copies, newest first.")
     bak.add_argument("--list", action="store_true", help="list the copies: when, before what, size, records, batches")
     _common(bak)
 
@@ -234,11 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--force", action="store_true", help="restore even if records or batches would be lost")
     _common(res)
 
+
+def _serve_command(subs) -> None:
+    """serve: the app in a web browser"""
     srv = subs.add_parser("serve", help="the app in a web browser (each tab its own app, same database)",
-                          description="Serve the reconciliation app to web browsers (DOMAIN §15): each browser tab "
-                          "runs its own app on this config and database, as the OS user who started the server. "
-                          "It listens on 127.0.0.1 unless --host says otherwise; on any other address it needs a "
-                          "token (serve.token in the config, or $RECON_TUI_TOKEN), which every request must then "
+                          description="Serve the reconciliation app to web browsers (README, 'In a browser'): each "
+                          "browser tab runs its own app on this config and database, as the OS user who started "
+                          "the server. It listens on 127.0.0.1 unless --host says otherwise; on any other address "
+                          "it needs a token (serve.token in the config, or $RECON_TUI_TOKEN), which every request must then "
                           "carry (?token=... once, then a cookie). There is no TLS: from another machine use an "
                           "SSH tunnel, or a TLS reverse proxy.")
     srv.add_argument("--host", default="127.0.0.1", metavar="H",
@@ -246,10 +274,13 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=_port, default=8000, metavar="P", help="port (default: 8000; 0: any free port)")
     _common(srv)
 
+
+def _demo_command(subs) -> None:
+    """demo: the made-up studio"""
     demo = subs.add_parser("demo", help="build the deterministic demo studio",
                            description="Build a realistic demo portrait studio (same seed, same data) into "
                            "the database, and with --csv also write it as import CSV files.")
-    demo.add_argument("--csv", metavar="DIR", help="also write the §3 CSV files into DIR")
+    demo.add_argument("--csv", metavar="DIR", help="also write the import CSV files (docs/rules.md §3) into DIR")
     demo.add_argument("--profile-example", action="store_true",
                       help="with --csv: write the order system's own exports instead (title rows, US dates, "
                       "$ amounts, Payment List.xlsx), as config/recon.yaml's example profile 'oms' reads them")
@@ -260,4 +291,3 @@ def build_parser() -> argparse.ArgumentParser:
                       help="last day of the history (default: 2026-10-31)")
     demo.add_argument("--force", action="store_true", help="replace an existing database")
     _common(demo)
-    return parser

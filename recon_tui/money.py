@@ -47,24 +47,30 @@ def format_grouped(cents: int) -> str:
 MAX_CENTS = 10**11 - 1
 
 # As people type money and as QuickBooks displays it: an optional $, thousands separated by commas
-# (in threes) or not at all, 0-2 decimals; negative with a minus or in parentheses.
-_TYPED = re.compile(r"^(-)?\$?\s*(-)?([0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.([0-9]{0,2}))?$")
+# (in threes) or not at all, 0-2 decimals; negative with one minus (before or after the $, or after
+# the amount) or in parentheses (with the $ inside or before them). Only ASCII digits (not \d).
+_TYPED = re.compile(r"(?P<minus>-)?\$?\s*(?P<minus_after_dollar>-)?"
+                    r"(?P<units>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.(?P<decimals>[0-9]{0,2}))?"
+                    r"(?P<trailing_minus>-)?")
+_PARENTHESES = re.compile(r"(?P<dollar>\$?)\s*\((?P<inside>.*)\)")
 
 
 def parse_typed_cents(text: str) -> int:
-    """An amount as a person types it: ``35,666.67``, ``$1,234.50``, ``(100.00)``, ``-1,234.50``,
-    ``1234.5``. Refuses amounts above ``MAX_CENTS``; the strict ``parse_cents`` stays for files."""
+    """An amount as a person types or pastes it: ``35,666.67``, ``$1,234.50``, ``-1,234.50``,
+    ``1234.5``, and QuickBooks' negatives ``(100.00)``, ``$(7,794.65)``, ``($7,794.65)``,
+    ``-$7,794.65``, ``7,794.65-``. One sign at most. Refuses amounts above ``MAX_CENTS``; the
+    strict ``parse_cents`` stays for files."""
     body = text.strip()
-    negative = body.startswith("(") and body.endswith(")")
-    if negative:
-        body = body[1:-1].strip()
-    match = _TYPED.match(body)
-    if match is None or not body or (negative and match.group(1, 2) != (None, None)):
+    parentheses = _PARENTHESES.fullmatch(body)
+    if parentheses is not None:
+        body = parentheses["inside"].strip()
+        if parentheses["dollar"] and body.startswith("$"):  # $($5): one $ only
+            body = ""
+    match = _TYPED.fullmatch(body)
+    signs = 0 if match is None else sum(map(bool, match.group("minus", "minus_after_dollar", "trailing_minus")))
+    if match is None or not (match["units"] or match["decimals"]) or signs + (parentheses is not None) > 1:
         raise MoneyError(f"{text.strip()!r} is not an amount (e.g. 1,234.56, $1,234.56, -12.00 or (12.00))")
-    minus, minus_after_sign, units, decimals = match.groups()
-    if minus and minus_after_sign or not (units or decimals):
-        raise MoneyError(f"{text.strip()!r} is not an amount (e.g. 1,234.56, $1,234.56, -12.00 or (12.00))")
-    cents = int(units.replace(",", "") or "0") * 100 + int((decimals or "").ljust(2, "0"))
+    cents = int(match["units"].replace(",", "") or "0") * 100 + int((match["decimals"] or "").ljust(2, "0"))
     if cents > MAX_CENTS:
         raise MoneyError(f"{text.strip()!r} is too large (at most {format_grouped(MAX_CENTS)})")
-    return -cents if negative or minus or minus_after_sign else cents
+    return -cents if signs or parentheses is not None else cents

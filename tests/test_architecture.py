@@ -29,7 +29,7 @@ ALLOWED: dict[str, set[str]] = {
 LAYER_OF: dict[str, str] = {
     "model": "model", "money": "money", "config": "config", "import_profiles": "config", "quickbooks": "quickbooks", "store": "store",
     "ledger": "ledger", "reporting": "reporting", "service": "service",
-    "cli": "faces", "cli_arguments": "faces", "tui": "faces", "demo": "faces", "demo_exports": "faces", "__main__": "faces",
+    "cli": "faces", "cli_arguments": "faces", "cli_commands": "faces", "tui": "faces", "demo": "faces", "demo_exports": "faces", "__main__": "faces",
     "serve": "faces",
     "gc_pause": "utilities", "files": "utilities", "crashpoints": "utilities", "": "utilities",
 }

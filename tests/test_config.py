@@ -145,11 +145,21 @@ def test_worked_example_config_loads():
     assert cfg.database == WORKED.parent / "worked.db"
 
 
+def test_the_shipped_config_names_the_database_make_run_builds():
+    """`make run` builds DEMO_DB with DEMO_CONFIG; the config's own `database` is that file, so every
+    command the README shows works without --db after `make run`."""
+    import re
+
+    makefile = dict(re.findall(r"^(DEMO_DB|DEMO_CONFIG)\s*:=\s*(\S+)", (ROOT / "Makefile").read_text(), re.M))
+    assert ROOT / makefile["DEMO_CONFIG"] == SHIPPED
+    assert load_config(SHIPPED).database == ROOT / makefile["DEMO_DB"]
+
+
 def test_shipped_config_loads():
     cfg = load_config(SHIPPED)
     assert cfg.studio_name == "Sunset Portrait Studio"
     assert cfg.accounting_method == "accrual"
-    assert cfg.database == ROOT / "recon.db"  # `database: ../recon.db`, relative to config/
+    assert cfg.database == ROOT / "demo" / "recon.db"  # `../demo/recon.db` from config/: what `make run` builds
     assert cfg.gl_accounts.accounts_receivable == "Accounts Receivable"
     assert cfg.gl_accounts.unallocated_income == "Income:Other Income"
     assert cfg.income_accounts == ("Income:Session Fees", "Income:Print Sales", "Income:Frames & Albums",

@@ -187,7 +187,7 @@ def diagnose(*, method: str, account: str, as_of: date, studio_figure: int, qb_b
     moved = sum(_today(c, as_of) - _posted(c.posted, as_of) for c in changes)
     if posted_total + moved != studio_figure:
         raise AssertionError(f"the journal gives {format_cents(posted_total + moved)} on {account} at {as_of}, the "
-                             f"studio figure is {format_cents(studio_figure)} (DOMAIN §8 says they are equal)")
+                             f"studio figure is {format_cents(studio_figure)} (the posting rules make them equal)")
     if matched is None and detail is not None:
         matched = match_detail(detail, expected or {}, lookup or (lambda nums: {}), as_of, prefix,
                                start=opening.start if opening else None)

@@ -28,7 +28,7 @@ def description(text: str) -> str:
 
 
 def write_journal(out: TextIO, entries: Iterable[Entry], *, studio: str, method: str, through: str) -> int:
-    out.write(f"; {description(studio)}: recon-tui journal (DOMAIN §8), {method} method, events through {through}\n"
+    out.write(f"; {description(studio)}: recon-tui journal (the entries posting gives QuickBooks), {method} method, events through {through}\n"
               f"; amounts in the studio's currency; positive = debit\n\n")
     count = 0
     for entry in entries:

@@ -1,9 +1,12 @@
 """The reconciliation wizard: Start → Dates → Count → Review → Tie-out → Finalize, with drill-downs.
 
 Screens post intent and the app decides where to go: a step posts ``StepScreen.Done`` and the app
-pushes the next one from its registry (places.py). The wizard state lives here so that going back
-with Esc keeps every entry. All database work runs in thread workers (see each screen); a worker
-that fails is said in words here, and the app carries on.
+pushes the next one from its registry (places.py); a step posts ``Entered`` with its part of the
+reconciliation and the app makes the new state (wizard.py), so going back with Esc keeps every
+entry. Every way out (Ctrl+Q, the palette) goes through ``action_quit``, which asks while a
+reconciliation is in progress. All database work runs in thread workers (see each screen); a worker
+that fails unexpectedly is said in words here, and the app carries on. Screens other than the
+start screen are imported when first opened, so the app starts quickly.
 """
 
 from __future__ import annotations
@@ -19,35 +22,37 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from recon_tui.config import Config
+from recon_tui.model import Method
 from recon_tui.service import ReconService
 from recon_tui.tui.commands import StepCommands
-from recon_tui.tui.places import STEPS, Step, key_sections, step_after, step_of
+from recon_tui.tui.places import OTHERS, STEPS, Step, step_after, step_of
 from recon_tui.tui.screens.base import StepScreen
-from recon_tui.tui.screens.confirm import ConfirmQuit
-from recon_tui.tui.screens.help import HelpScreen
-from recon_tui.tui.screens.history import HistoryScreen
-from recon_tui.tui.screens.import_screen import ImportScreen
-from recon_tui.tui.screens.post import PostScreen
 from recon_tui.tui.widgets.workers import WorkerFailed
-from recon_tui.tui.wizard import Wizard
+from recon_tui.tui.wizard import BooksChanged, Entered, InForce, WizardState
+
+QUIT_QUESTION = "A reconciliation is in progress; its dates, counts and notes are not saved."
+
+
+def _place(title: str) -> type[Screen]:
+    return next(place for place in OTHERS if place.title == title).screen
 
 
 class ReconApp(App):
     """Closes a studio's books for a period, keyboard first, over SSH at 80x24."""
 
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {StepCommands}
+    COMMANDS = {StepCommands}
     BINDINGS = [
-        Binding("ctrl+q", "request_quit", "Quit", id="quit", priority=True,
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True,
                 tooltip="Leave recon-tui (asks first when a reconciliation is in progress)"),
-        Binding("f1,question_mark", "help", "Help", id="help", key_display="?", tooltip="Every key"),
+        Binding("f1,question_mark", "help", "Help", id="help", key_display="?", tooltip="The keys of this screen"),
     ]
 
     def __init__(self, service: ReconService, *, blink: bool = True) -> None:
         super().__init__()
         self.service = service
         self.blink = blink
-        self.wizard = Wizard(method=service.default_method)
+        self.wizard = WizardState(method=Method.of(service.default_method))
         self.title = service.studio_name
 
     @property
@@ -61,6 +66,17 @@ class ReconApp(App):
         """The step ``screen`` is (its number and title for the header and the palette)."""
         return step_of(screen)
 
+    # -- the reconciliation in progress ---------------------------------------------------------------
+
+    def on_entered(self, message: Entered) -> None:
+        self.wizard = self.wizard.entered(**message.changes)
+
+    def on_books_changed(self, message: BooksChanged) -> None:
+        self.wizard = self.wizard.books_changed()
+
+    def on_in_force(self, message: InForce) -> None:
+        self.wizard = self.wizard.following(message.through)
+
     def on_step_screen_done(self, message: StepScreen.Done) -> None:
         if message.step is not self.screen:
             return  # e.g. a second Enter while the next step was opening
@@ -70,45 +86,9 @@ class ReconApp(App):
         else:
             self.push_screen(following.screen(*message.carried))
 
-    def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(key_sections(self.BINDINGS)))
-
-    def action_request_quit(self) -> None:
-        if not self.wizard.started:
-            self.exit()
-        elif not isinstance(self.screen, ConfirmQuit):
-            self.push_screen(ConfirmQuit(), lambda leave: self.exit() if leave else None)
-
-    def wizard_steps(self) -> list[StepScreen]:
-        """The wizard screens on the stack, first step first."""
-        return [s for s in self.screen_stack if isinstance(s, StepScreen)]
-
-    def action_history(self) -> None:
-        if not isinstance(self.screen, HistoryScreen):
-            self.push_screen(HistoryScreen())
-
-    def action_open_post(self) -> None:
-        if not isinstance(self.screen, PostScreen):
-            self.push_screen(PostScreen())
-
-    def action_open_import(self) -> None:
-        if not isinstance(self.screen, ImportScreen):
-            self.push_screen(ImportScreen())
-
-    def action_export_report(self) -> None:
-        period = self.wizard.period(self.today)
-        if period is not None:
-            self._export(period, self.wizard.method)
-
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export(self, period, method: str) -> None:
-        path = self.service.export_report(period, method)
-        self.call_from_thread(self.notify, f"Report saved: {path}", title="Export")
-
     def start_over(self) -> None:
         """After a finalize: a fresh reconciliation from the start screen (it starts where this one ended)."""
-        self.wizard = Wizard(method=self.service.default_method)
+        self.wizard = WizardState(method=self.wizard.method)
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(STEPS[0].screen())
@@ -118,12 +98,58 @@ class ReconApp(App):
         while self.screen is not step and len(self.screen_stack) > 2:
             self.pop_screen()
 
+    def wizard_steps(self) -> list[StepScreen]:
+        """The wizard screens on the stack, first step first."""
+        return [s for s in self.screen_stack if isinstance(s, StepScreen)]
+
+    # -- the ways out, and the places outside the wizard ----------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q and the palette's Quit: leave, asking first while a reconciliation is in progress."""
+        confirm = _place("Quit?")
+        if not self.wizard.started:
+            self.exit()
+        elif not isinstance(self.screen, confirm):
+            self.push_screen(confirm(QUIT_QUESTION), lambda leave: self.exit() if leave else None)
+
+    def action_help(self) -> None:
+        help_screen = _place("Help")
+        if isinstance(self.screen, help_screen):
+            return
+        self.push_screen(help_screen(self.screen))
+
+    def _open(self, title: str) -> None:
+        screen = _place(title)
+        if not isinstance(self.screen, screen):
+            self.push_screen(screen())
+
+    def action_history(self) -> None:
+        self._open("History")
+
+    def action_open_post(self) -> None:
+        self._open("Post to QuickBooks")
+
+    def action_open_import(self) -> None:
+        self._open("Import")
+
+    def action_export_report(self) -> None:
+        period = self.wizard.period(self.today)
+        if period is not None:
+            self._export(period, self.wizard.method)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self, period, method: Method) -> None:
+        path = self.service.export_report(period, method.name)
+        self.call_from_thread(self.notify, f"Report saved: {path}", title="Export")
+
+    # -- worker errors ----------------------------------------------------------------------------------
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state == WorkerState.ERROR:  # the app's own worker (the export)
             self.post_message(WorkerFailed(event.worker))
 
     def on_worker_failed(self, message: WorkerFailed) -> None:
-        """A worker that failed (a locked database, a file gone): say so in words and carry on."""
+        """A worker that failed unexpectedly (a file gone, a bug): say so in words and carry on."""
         node = message.worker.node
         try:
             screen = None if node is self else node if isinstance(node, Screen) else node.screen

@@ -73,7 +73,7 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _paste_text(request, monkeypatch):
-    """Text typed into an input arrives as one terminal paste instead of a key per character.
+    """Text typed into an input or a text area arrives as one terminal paste instead of a key per character.
 
     Pilot waits for the app to go idle after every key (~50 ms, and up to a second while a worker
     runs), which made typed dates, amounts and file paths most of the suite's time. A paste goes
@@ -85,7 +85,7 @@ def _paste_text(request, monkeypatch):
         return
     from textual import events
     from textual.pilot import Pilot
-    from textual.widgets import Input
+    from textual.widgets import Input, TextArea
 
     press = Pilot.press
 
@@ -98,7 +98,7 @@ def _paste_text(request, monkeypatch):
             chunk = "".join(text)
             text.clear()
             focused = self.app.focused
-            if isinstance(focused, Input):
+            if isinstance(focused, (Input, TextArea)):  # a note (NoteField) is a TextArea
                 focused.post_message(events.Paste(chunk))
                 await self.pause()
             else:

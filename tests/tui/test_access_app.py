@@ -14,7 +14,7 @@ from recon_tui.tui.app import make_app
 from recon_tui.tui.screens.finalize import FinalizeScreen, build_request
 from recon_tui.tui.screens.history import HistoryScreen, ReopenDialog
 from recon_tui.tui.screens.post import PostScreen
-from recon_tui.tui.wizard import Wizard
+from recon_tui.tui.wizard import WizardState
 
 from conftest import FIXTURES, WORKED_TODAY, fresh_copy
 from wizard_keys import WORKED_COUNTS, open_at, settle
@@ -61,8 +61,8 @@ def count(db: Path, table: str) -> int:
 
 
 def finalize_april(service: ReconService) -> None:
-    wizard = Wizard(method="accrual", previous="2026-03-31", current="2026-04-30", counted=dict(WORKED_COUNTS),
-                    qb_balance="0", final_notes="April close")
+    wizard = WizardState(method="accrual", previous="2026-03-31", current="2026-04-30", counted=WORKED_COUNTS,
+                         qb_balance="0", final_notes="April close")
     service.finalize(build_request(wizard, service.reconcile(wizard.period(WORKED_TODAY), "accrual")))
 
 

@@ -44,12 +44,12 @@ def finalize_april(app, notes: str = "April close") -> None:
     """#1, April by the accrual method, finalized before the app runs: the same request the
     wizard makes at its last step (the worked example's counts, QuickBooks balance 0.00)."""
     from recon_tui.tui.screens.finalize import build_request
-    from recon_tui.tui.wizard import Wizard
+    from recon_tui.tui.wizard import WizardState
 
-    wizard = Wizard(method="accrual", previous="2026-03-31", current="2026-04-30", counted=dict(WORKED_COUNTS),
-                    qb_balance="0", final_notes=notes)
+    wizard = WizardState(method="accrual", previous="2026-03-31", current="2026-04-30", counted=WORKED_COUNTS,
+                         qb_balance="0", final_notes=notes)
     period = wizard.period(WORKED_TODAY)
-    app.service.finalize(build_request(wizard, app.service.reconcile(period, wizard.method)))
+    app.service.finalize(build_request(wizard, app.service.reconcile(period, wizard.method.name)))
 
 
 async def to_history(pilot) -> None:
@@ -152,8 +152,9 @@ async def test_history_opens_a_record_and_reopens_the_latest(closing_app, own_db
         await pilot.press("enter")
         await settle(pilot)
         assert type(app.screen).__name__ == "RecordScreen"
-        income = app.screen.query_one("#table-income")
-        assert [str(income.get_row_at(i)[1]) for i in range(income.row_count)] == ["-50.00", "200.00", "150.00"]
+        lines = [str(line) for line in app.screen.query_one("#record").items]  # the record's lines, one list
+        income = lines[lines.index("INCOME SUMMARY") + 3:lines.index("EXPENSE SUMMARY") - 1]
+        assert [line.split()[-1] for line in income] == ["-50.00", "200.00", "150.00"]
         await pilot.press("escape", "r")
         await settle(pilot)
         await pilot.press("enter")  # an empty reason is refused

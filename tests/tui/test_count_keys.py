@@ -17,9 +17,7 @@ def footer_key(app, description: str) -> FooterKey:
 async def at_count(pilot, counts: dict[str, str]) -> None:
     app = pilot.app
     await settle(pilot)
-    app.wizard.started = True
-    app.wizard.previous, app.wizard.current = "2026-03-31", "2026-04-30"
-    app.wizard.counted.update(counts)
+    app.wizard = app.wizard.entered(started=True, previous="2026-03-31", current="2026-04-30", counted=counts)
     for screen in (DatesScreen, CountScreen):
         app.push_screen(screen())
         await settle(pilot)

@@ -14,7 +14,7 @@ from textual.widgets import ProgressBar
 from recon_tui.tui.commands import StepCommands
 from recon_tui.tui.screens.import_screen import ConfirmImport, ImportScreen
 from recon_tui.tui.screens.start import StartScreen
-from recon_tui.tui.wizard import Wizard
+from recon_tui.tui.wizard import WizardState
 
 from conftest import FIXTURES, WORKED_TODAY, fresh_copy
 from wizard_keys import WORKED_COUNTS, settle
@@ -63,9 +63,9 @@ def finalize_april(app) -> None:
     """April finalized before the app runs, as the wizard's last step makes it (P3 is dated in it)."""
     from recon_tui.tui.screens.finalize import build_request
 
-    wizard = Wizard(method="accrual", previous="2026-03-31", current="2026-04-30", counted=dict(WORKED_COUNTS),
-                    notes={m: "counted" for m in WORKED_COUNTS}, qb_balance="0", qb_note="difference explained",
-                    final_notes="closed")
+    wizard = WizardState(method="accrual", previous="2026-03-31", current="2026-04-30", counted=WORKED_COUNTS,
+                         notes={m: "counted" for m in WORKED_COUNTS}, qb_balance="0", qb_note="difference explained",
+                         final_notes="closed")
     period = wizard.period(WORKED_TODAY)
     app.service.finalize(build_request(wizard, app.service.reconcile(period, "accrual")))
 
@@ -192,7 +192,7 @@ async def test_after_an_import_esc_goes_back_to_the_start(app_on, own_db, shown,
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_at(pilot, "Review")
-        app.wizard.diagnosis = {"method": "accrual"}
+        app.wizard = app.wizard.entered(diagnosis={"method": "accrual"})
         app.action_open_import()
         await settle(pilot)
         await pilot.press(*str(folder), "f5")
@@ -308,7 +308,7 @@ async def test_a_profile_reads_the_studio_systems_export(own_db, tmp_path):
         screen = await to_import(pilot)
         profile = screen.query_one("#import-profile")
         assert profile.value == "oms"  # the first profile
-        assert [label for label, _ in profile._options] == ["oms", "DOMAIN §3 CSV files (no profile)"]
+        assert [label for label, _ in profile._options] == ["oms", "recon-tui's own CSV files (no profile)"]
         await pilot.press(*str(folder), "f5")
         await settle(pilot)
         assert rows(screen.query_one("#import-files")) == [["Payment List 2026-05.csv", "payments", "0", "1", "4"]]

@@ -86,7 +86,7 @@ async def test_a_drill_down_takes_the_focus_and_keeps_amount_in_view(demo_app):
         records = await open_undeposited(pilot)
         assert app.screen.focused is records and records.cursor_row == 0
         assert len(records.records) == 200
-        assert str(app.screen.query_one("#context").render()).endswith("as of 2026-10-31")  # a balance
+        assert str(app.screen.query_one("#drill-context").render()).endswith("as of 2026-10-31")  # a balance
         assert visible_columns(records)[-1] == "Amount", visible_columns(records)
         third = records.records[2]
         await pilot.press("down", "down", "enter")

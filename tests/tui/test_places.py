@@ -4,12 +4,14 @@ read it; no screen imports another step (nor the help the app)."""
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
-from wizard_keys import settle
+from wizard_keys import open_at, settle
 
 from recon_tui.tui.commands import StepCommands
-from recon_tui.tui.places import STEPS, key_sections
+from recon_tui.tui.places import OTHERS, PLACES, STEPS
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.screens.count import CountScreen
 from recon_tui.tui.screens.dates import DatesScreen
@@ -29,7 +31,7 @@ async def test_a_step_posts_done_and_the_app_pushes_the_next(worked_app):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.screen.sub_title == "Step 1 of 6 · Start"
-        app.wizard.previous, app.wizard.current = "2026-03-31", "2026-04-30"
+        app.wizard = app.wizard.entered(previous="2026-03-31", current="2026-04-30")
         app.push_screen(DatesScreen())
         await settle(pilot)
         assert app.screen.sub_title == "Step 2 of 6 · Dates"
@@ -45,7 +47,7 @@ async def test_the_palette_goes_back_to_the_steps_by_their_numbers(worked_app):
     app = worked_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.wizard.previous, app.wizard.current = "2026-03-31", "2026-04-30"
+        app.wizard = app.wizard.entered(previous="2026-03-31", current="2026-04-30")
         for screen in (DatesScreen, CountScreen, ReviewScreen):
             app.push_screen(screen())
             await settle(pilot)
@@ -55,11 +57,27 @@ async def test_the_palette_goes_back_to_the_steps_by_their_numbers(worked_app):
         assert not any(name == "Go to step: Review" for name, _ in names)  # the step on screen
 
 
-def test_the_help_lists_each_step_under_its_title():
-    wheres = [section.where for section in key_sections(())]
-    assert wheres == ["Everywhere", "Start", "Dates", "Count", "Review", "Drill-down", "Tie-out", "Diagnosis",
-                      "Post", "Import", "Reports", "Finalize", "History", "Quit?"]
-    assert set(wheres) >= {step.title for step in STEPS}
+def test_the_registry_names_every_place_and_imports_it_when_first_opened():
+    assert PLACES == STEPS + OTHERS
+    assert len({place.title for place in PLACES}) == len(PLACES)
+    assert all(place.screen.__name__ == place.name for place in PLACES)
+    # the start of the app imports the start screen alone: not the Post screen (nor the other steps)
+    code = "import sys, recon_tui.tui.app; print('recon_tui.tui.screens.post' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+async def test_the_help_lists_the_keys_of_its_screen_under_its_title(worked_app):
+    # the help is built from the screen it was opened on (key_rows): only that screen's keys
+    app = worked_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_at(pilot, "Count")
+        await pilot.press("f1")  # ? is text in a count field
+        await pilot.pause()
+        table = app.screen.query_one("#help-keys")
+        rows = {tuple(str(cell) for cell in table.get_row_at(r)) for r in range(table.row_count)}
+        assert {("Count", "f4", "Payments"), ("Count", "^n", "Review"), ("Everywhere", "^q", "Quit")} <= rows
+        assert "^s" not in {key for _, key, _ in rows}  # the Post screen's Post batch
 
 
 def _imports(path: Path) -> list[tuple[str, bool]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from recon_tui.tui.screens.start import method_note
-from recon_tui.tui.wizard import Wizard
+from recon_tui.tui.wizard import WizardState
 
 from conftest import WORKED_TODAY
 from wizard_keys import WORKED_COUNTS, settle
@@ -20,9 +20,9 @@ def finalize(app, method: str, previous: str, current: str, counts=None) -> None
     from recon_tui.tui.screens.finalize import build_request
 
     counts = dict(WORKED_COUNTS if counts is None else counts)
-    wizard = Wizard(method=method, previous=previous, current=current, counted=counts,
-                    notes={m: "counted" for m in counts}, qb_balance="0", qb_note="difference explained",
-                    final_notes="closed")
+    wizard = WizardState(method=method, previous=previous, current=current, counted=counts,
+                         notes={m: "counted" for m in counts}, qb_balance="0", qb_note="difference explained",
+                         final_notes="closed")
     period = wizard.period(WORKED_TODAY)
     app.service.finalize(build_request(wizard, app.service.reconcile(period, method)))
 
@@ -39,12 +39,12 @@ async def test_start_defaults_to_the_last_finalized_method(app_on):
     finalize(app, "cash", "2026-03-31", "2026-04-30")
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.wizard.method == "cash"
+        assert app.wizard.method.name == "cash"
         assert app.screen.query_one("#method").highlighted == 1
         assert text(app, "#method-note") == "Cash: as #1 was finalized."
         await pilot.press("up")  # accrual after a cash period: said
         await settle(pilot)
-        assert app.wizard.method == "accrual"
+        assert app.wizard.method.name == "accrual"
         assert text(app, "#method-note") == ("⚠ The last period (#1) was finalized as cash: accrual here changes "
                                              "the method between consecutive periods.")
 
@@ -54,7 +54,7 @@ async def test_start_defaults_to_the_books_posting_method(app_on):
     app.service.post("cash", date(2026, 3, 10))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.wizard.method == "cash"
+        assert app.wizard.method.name == "cash"
         assert text(app, "#method-note") == "Cash: the books post by it."
         await pilot.press("up")
         await settle(pilot)
@@ -65,7 +65,7 @@ async def test_start_keeps_the_config_method_when_the_books_say_nothing(app_on):
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert app.wizard.method == "accrual"
+        assert app.wizard.method.name == "accrual"
         assert text(app, "#method-note") == "Accrual: the config's method."
 
 
@@ -79,7 +79,7 @@ async def test_the_first_batch_asks_for_its_method_by_name(app_on):
     app = app_on()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        app.wizard.method = "accrual"  # as if highlighted on Start without a thought
+        app.wizard = app.wizard.entered(method="accrual")  # as if highlighted on Start without a thought
         await pilot.press("p")
         await settle(pilot)
         assert "not fixed yet" in text(app, "#post-method")
@@ -155,15 +155,15 @@ async def test_after_reopening_the_only_record_none_is_in_force(app_on):
 
 
 def test_the_wizard_follows_the_record_in_force():
-    wizard = Wizard(method="accrual")
-    wizard.follow("2026-04-30")
+    wizard = WizardState(method="accrual")
+    wizard = wizard.following("2026-04-30")
     assert (wizard.previous, wizard.in_force_through) == ("2026-04-30", "2026-04-30")
-    wizard.follow("2026-03-31")  # the latest reopened: the one before
+    wizard = wizard.following("2026-03-31")  # the latest reopened: the one before
     assert wizard.previous == "2026-03-31"
-    wizard.follow(None)  # none left: the date from the record goes too
+    wizard = wizard.following(None)  # none left: the date from the record goes too
     assert wizard.previous == ""
-    wizard.previous = "2026-01-31"  # typed by the user: kept
-    wizard.follow(None)
+    wizard = wizard.entered(previous="2026-01-31")  # typed by the user: kept
+    wizard = wizard.following(None)
     assert wizard.previous == "2026-01-31"
 
 
@@ -241,7 +241,8 @@ async def test_dates_unlock_the_previous_date_when_the_only_record_is_reopened(a
         await settle(pilot)
         field = app.screen.query_one("#previous")
         assert type(app.screen).__name__ == "DatesScreen" and not field.disabled
-        assert field.value == app.wizard.previous and field.value != ""
+        # no record in force: the previous date's default is empty now (DOMAIN §16), in the field as in the state
+        assert field.value == app.wizard.previous == ""
 
 
 async def test_dates_say_when_the_method_changes_between_consecutive_periods(app_on):
@@ -251,5 +252,5 @@ async def test_dates_say_when_the_method_changes_between_consecutive_periods(app
         await settle(pilot)
         await pilot.press("down", "enter")  # Cash, after an accrual period
         await settle(pilot)
-        said = str(app.screen.query_one("#previous-error").render())
-        assert "finalized as accrual: cash here changes the method" in said
+        said = str(app.screen.query_one("#previous-note").render())  # moved from #previous-error
+        assert "Finalized as accrual: cash here changes the method" in said

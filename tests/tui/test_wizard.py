@@ -57,8 +57,9 @@ async def test_walk_to_review_shows_the_worked_example(worked_app, method):
 
 async def test_invalid_dates_block_continuing_and_say_why(worked_app):
     cases = [("2026-3-31", "2026-04-30", "is not a date (expected YYYY-MM-DD)"),
-             ("2026-04-30", "2026-04-30", "must be before the current date"),
-             ("2026-05-01", "2026-04-30", "must be before the current date"),
+             # said under the current date now (DOMAIN §16): "current date X must be after the previous date Y"
+             ("2026-04-30", "2026-04-30", "must be after the previous date"),
+             ("2026-05-01", "2026-04-30", "must be after the previous date"),
              ("2026-03-31", "2026-05-03", "is after today (2026-05-02)"),
              ("2026-03-31", "2026-02-30", "current date 2026-02-30: February 2026 has no day 30")]
     app = worked_app()
@@ -111,7 +112,7 @@ async def test_going_back_keeps_every_entry(worked_app):
         assert app.screen.query_one("#previous").value == "2026-03-31"
         await pilot.press("escape")
         await settle(pilot)
-        assert app.wizard.method == "cash"
+        assert app.wizard.method.name == "cash"
         assert app.screen.query_one("#method").highlighted == 1
 
 
@@ -130,15 +131,30 @@ async def test_quit_asks_first_once_a_reconciliation_is_in_progress(worked_app):
     assert app.return_code == 0
 
 
+def help_keys(app) -> set[str]:
+    table = app.screen.query_one("#help-keys")
+    return {str(table.get_row_at(r)[1]) for r in range(table.row_count)}
+
+
 async def test_help_lists_every_key(worked_app):
+    # the help lists the keys of the screen it was opened on (DOMAIN §16), as the footer shows them
     app = worked_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        table = app.screen.query_one("#help-keys")
-        keys = {str(table.get_row_at(r)[1]) for r in range(table.row_count)}
-        assert {"ctrl+q", "?", "escape", "enter", "ctrl+n", "ctrl+p"} <= keys
+        keys = help_keys(app)
+        assert {"^q", "?", "⏎", "^p", "h", "p", "i"} <= keys
+        assert "esc" not in keys and "^n" not in keys  # the start screen has no step before or Next
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DatesScreen)
+        await pilot.press("f1")  # ? is text in a date field
+        await pilot.pause()
+        assert {"^q", "?", "esc", "⏎", "^n", "^p"} <= help_keys(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, DatesScreen)

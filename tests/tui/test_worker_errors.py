@@ -26,9 +26,7 @@ async def walk_to(pilot, last) -> None:
     """The wizard state set directly, then the steps pushed up to ``last``."""
     app = pilot.app
     await settle(pilot)
-    app.wizard.started = True
-    app.wizard.previous, app.wizard.current = "2026-03-31", "2026-04-30"
-    app.wizard.counted.update(WORKED_COUNTS)
+    app.wizard = app.wizard.entered(started=True, previous="2026-03-31", current="2026-04-30", counted=WORKED_COUNTS)
     for screen in (DatesScreen, CountScreen, ReviewScreen):
         app.push_screen(screen())
         await settle(pilot)

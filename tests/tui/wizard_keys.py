@@ -40,15 +40,12 @@ async def open_at(pilot: Pilot, step: str, method: str | None = None, previous: 
     example's) and notes entered."""
     app = pilot.app
     await settle(pilot)
-    wizard = app.wizard
-    if method is not None and method != wizard.method:
+    if method is not None and method != app.wizard.method.name:
         methods = app.screen.query_one("#method")
         methods.highlighted = methods.get_option_index(method)  # as ↑↓ on the start screen
-        wizard.method = method
-    wizard.started = True
-    wizard.previous, wizard.current = previous, current
-    wizard.counted.update(WORKED_COUNTS if counts is None else counts)
-    wizard.notes.update(notes or {})
+        await pilot.pause()
+    app.wizard = app.wizard.entered(started=True, previous=previous, current=current,
+                                    counted=WORKED_COUNTS if counts is None else counts, notes=notes or {})
     for name, screen in STEPS.items():
         app.push_screen(screen())
         await settle(pilot)
@@ -61,7 +58,7 @@ async def open_at(pilot: Pilot, step: str, method: str | None = None, previous: 
 
 async def to_dates(pilot: Pilot, method: str = "accrual") -> None:
     await settle(pilot)
-    if method != pilot.app.wizard.method:
+    if method != pilot.app.wizard.method.name:
         await pilot.press("down" if method == "cash" else "up")
     await pilot.press("enter")
     await settle(pilot)

@@ -25,11 +25,12 @@ Answer = TypeVar("Answer")
 def asking(title: str, text: str, note: str, keys: str, *, note_class: str = "hint") -> tuple[Static, ...]:
     """The usual body: the question in bold, what will happen, what cannot be undone, the keys."""
     return (Static(title, classes="title", markup=False), Static(text, markup=False),
-            Static(note, classes=note_class, markup=False), Static(keys, classes="hint", markup=False))
+            Static(note, classes=note_class, markup=False), Static(keys, classes="hint keys", markup=False))
 
 
 class Confirm(ModalScreen[Answer]):
-    """Dismissed with True (yes) or False (no); subclasses bind keys to ``answer(True)`` and ``answer(False)``."""
+    """Dismissed with True (yes) or False (no); subclasses bind keys to ``answer(True)`` and ``answer(False)``.
+    ``q`` closes it as Esc does (DOMAIN §16), unless a text field has the focus."""
 
     def __init__(self, *body: Widget, footer: bool = True) -> None:
         super().__init__()
@@ -46,13 +47,14 @@ class Confirm(ModalScreen[Answer]):
 
 
 class ConfirmQuit(Confirm[bool]):
-    """Quitting in the middle of a reconciliation loses the entries: ask first."""
+    """Quitting in the middle of a reconciliation loses the entries: ask first (every way out asks
+    with these words: the app's ``action_quit``)."""
 
+    TITLE_TEXT = "Quit?"
     BINDINGS = [
         Binding("y", "answer(True)", "Quit", id="confirm_quit"),
-        Binding("n,escape", "answer(False)", "Stay", id="stay"),
+        Binding("n,escape,q", "answer(False)", "Stay", key_display="n/esc", id="stay"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__(Label("A reconciliation is in progress; its dates, counts and notes are not saved."),
-                         Label("Quit anyway? [b]y[/b] quit · [b]n[/b] stay"))
+    def __init__(self, question: str) -> None:
+        super().__init__(Label(question, markup=False), Label("Quit anyway? [b]y[/b] quit · [b]n[/b] stay"))

@@ -31,11 +31,11 @@ class DrilldownScreen(ReconScreen):
         self.source: DrillSource | None = None
 
     def compose(self) -> ComposeResult:
-        self.period = self.period or self.app.wizard.period(self.app.today)
+        self.period = self.period or self.wizard.period(self.app.today)
         yield from self.compose_header()
         yield Breadcrumb(self.crumbs)
         yield Static(f"{self.figure.title}: {format_grouped(self.figure.amount)}  ·  {self.when()}",
-                     id="context", markup=False)
+                     id="drill-context", markup=False)
         table = RecordTable(id="records")
         table.loading = True
         yield table
@@ -85,7 +85,7 @@ class DrilldownScreen(ReconScreen):
     def _show_totals(self, count: int, total: int, text: str = "") -> None:
         noun = "record" if count == 1 else "records"
         if text:
-            shown = f"{count:,} {noun} holding {text!r} · Total {format_grouped(total)} (/, empty, Enter: all)"
+            shown = f"{count:,} {noun} holding {text!r} · Total {format_grouped(total)} (Esc: all records)"
         else:
             agree = "= the figure" if total == self.figure.amount else f"≠ the figure {format_grouped(self.figure.amount)}"
             shown = f"{count:,} {noun} · Total {format_grouped(total)} ({agree})"

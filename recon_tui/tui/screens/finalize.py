@@ -6,30 +6,37 @@ path of the printed report saved beside the database.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import work
-from textual.reactive import var
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Input, Static
+from textual.containers import Vertical, VerticalScroll
+from textual.reactive import var
+from textual.widget import Widget
+from textual.widgets import Static
 
 from recon_tui.model import PAYMENT_LABELS
 from recon_tui.money import format_grouped, parse_cents
 from recon_tui.service import FinalizeError, FinalizeRequest, Reconciliation
+from recon_tui.service.errors import NotAllowed, RecordRefused, StoreError
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.screens.confirm import Confirm, asking
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
+from recon_tui.tui.widgets.fields import NoteField
+from recon_tui.tui.widgets.form import Form
 from recon_tui.tui.widgets.status import StatusLine
+from recon_tui.tui.wizard import Entered, WizardState
 
 
-def build_request(wizard, rec: Reconciliation) -> FinalizeRequest:
+def build_request(wizard: WizardState, rec: Reconciliation) -> FinalizeRequest:
     """The wizard's entries as a request (the earlier steps only let valid entries through)."""
     return FinalizeRequest(
-        method=wizard.method, period=rec.period,
+        method=wizard.method.name, period=rec.period,
         counted={m: parse_cents(text) for m, text in wizard.counted.items() if text.strip()},
         count_notes={m: note for m, note in wizard.notes.items() if note.strip()},
         qb_balance=parse_cents(wizard.qb_balance), qb_note=wizard.qb_note, notes=wizard.final_notes,
-        diagnosis=wizard.diagnosis)
+        diagnosis=dict(wizard.diagnosis) if wizard.diagnosis is not None else None)
 
 
 def locked_text(request: FinalizeRequest, rec: Reconciliation, number: int | None = None) -> str:
@@ -46,20 +53,35 @@ def locked_text(request: FinalizeRequest, rec: Reconciliation, number: int | Non
     ])
 
 
+def notes_text(request: FinalizeRequest) -> str:
+    """Every note the record will keep, whole, as it will be kept (DOMAIN §16)."""
+    parts = [f"Count note, {PAYMENT_LABELS.get(m, m)}:\n{indented(note)}" for m, note in request.count_notes.items()]
+    if request.qb_note.strip():
+        parts.append(f"Tie-out note:\n{indented(request.qb_note)}")
+    parts.append(f"Notes:\n{indented(request.notes)}" if request.notes.strip() else "Notes: (none)")
+    return "\n".join(parts)
+
+
+def indented(text: str) -> str:
+    return "\n".join(f"  {line}" for line in text.strip("\n").splitlines())
+
+
 class ConfirmFinalize(Confirm[bool]):
     """Says exactly what will be locked; Enter/y finalizes, Esc/n does not."""
 
     BINDINGS = [Binding("y,enter", "answer(True)", "Finalize", id="yes"),
-                Binding("n,escape", "answer(False)", "Cancel", id="no")]
+                Binding("n,escape,q", "answer(False)", "Cancel", key_display="n/esc", id="no")]
 
-    def __init__(self, text: str) -> None:
-        super().__init__(*asking("Finalize and lock?", text,
-                                 "Once finalized, the record and its figures, counts and notes can never be "
-                                 "changed or deleted; only the latest can be reopened, with a reason.",
-                                 "y / Enter: finalize    n / Esc: go back"), footer=False)
+    def __init__(self, text: str, notes: str) -> None:
+        title, what, note, keys = asking("Finalize and lock?", text,
+                                         "Once finalized, the record and its figures, counts and notes can never "
+                                         "be changed or deleted; only the latest can be reopened, with a reason.",
+                                         "y / Enter: finalize    n / Esc: go back")
+        kept = VerticalScroll(Static(notes, id="locked-notes", markup=False), id="locked-notes-box")
+        super().__init__(title, what, kept, note, keys, footer=False)
 
 
-class FinalizeScreen(StepScreen):
+class FinalizeScreen(Form, StepScreen):
     STEP = "Finalize"
     BINDINGS = [
         Binding("ctrl+f", "finalize", "Finalize…", id="finalize", tooltip="Lock this reconciliation"),
@@ -74,35 +96,42 @@ class FinalizeScreen(StepScreen):
         self.refused: str | None = None  # why the user may not finalize (config ``access``), if not
 
     def compose(self) -> ComposeResult:
-        wizard = self.app.wizard
+        wizard = self.wizard
         self.refused = self.app.service.may("finalize")
         yield from self.compose_header()
         yield Breadcrumb(("Review", "Tie-out", "Finalize"))
         with Vertical(id="finalize", classes="step"):
             yield Static("", id="final-summary", markup=False)
-            yield Static("Notes kept with the record:", classes="prompt")
-            yield Input(wizard.final_notes, placeholder="e.g. April close; deposit slip 118 filed",
-                        id="final-notes", compact=True)
+            yield Static("Notes kept with the record (Ctrl+J: a new line; Enter: finalize…):", classes="prompt")
+            yield NoteField(wizard.final_notes, placeholder="e.g. April close; deposit slip 118 filed",
+                            id="final-notes")
             yield StatusLine(self.refused or "Ctrl+F finalizes (after a confirmation).",
                              "error" if self.refused else "hint", id="final-status")
         yield from self.compose_footer()
 
     def on_mount(self) -> None:
         self.query_one("#final-summary", Static).update(self.summary_text())
-        self.query_one("#final-notes", Input).focus()
+        self.query_one("#final-notes", NoteField).focus()
+
+    def request(self) -> FinalizeRequest:
+        """The wizard's entries, with the notes as typed here (the state follows by message)."""
+        return replace(build_request(self.wizard, self.rec), notes=self.query_one("#final-notes", NoteField).value)
 
     def summary_text(self) -> str:
-        request = build_request(self.app.wizard, self.rec)
+        request = build_request(self.wizard, self.rec)
         counted = ", ".join(f"{PAYMENT_LABELS.get(m, m)} {format_grouped(c)}"
                             for m, c in request.counted.items()) or "nothing"
         noted = ", ".join(PAYMENT_LABELS.get(m, m) for m in request.count_notes)
         explained = f" (notes on {noted})" if request.count_notes else ""
         return f"{locked_text(request, self.rec)}\nCounted: {counted}{explained}"
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        self.app.wizard.final_notes = event.value
+    def on_text_area_changed(self, event: NoteField.Changed) -> None:
+        self.post_message(Entered(final_notes=event.text_area.text))
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def form_fields(self) -> list[Widget]:
+        return [self.query_one("#final-notes")]
+
+    def form_done(self) -> None:
         self.action_finalize()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -120,11 +149,10 @@ class FinalizeScreen(StepScreen):
         if self.refused:  # Enter in the notes: say why instead
             self._status(self.refused, error=True)
             return
-        self.prepare()
+        self.prepare(self.request())
 
     @work(thread=True, exclusive=True, group="finalize", exit_on_error=False)
-    def prepare(self) -> None:
-        request = build_request(self.app.wizard, self.rec)
+    def prepare(self, request: FinalizeRequest) -> None:
         problems = self.app.service.finalize_problems(request)
         number = max((r.number for r in self.app.service.history()), default=0) + 1
         self.app.call_from_thread(self._confirm, request, problems, number)
@@ -133,7 +161,7 @@ class FinalizeScreen(StepScreen):
         if problems:
             self._status("Cannot finalize: " + "; ".join(problems), error=True)
             return
-        self.app.push_screen(ConfirmFinalize(locked_text(request, self.rec, number)),
+        self.app.push_screen(ConfirmFinalize(locked_text(request, self.rec, number), notes_text(request)),
                              lambda yes: self.write(request) if yes else None)
 
     @work(thread=True, exclusive=True, group="finalize", exit_on_error=False)
@@ -143,6 +171,9 @@ class FinalizeScreen(StepScreen):
         except FinalizeError as exc:
             self.app.call_from_thread(self._status, "Cannot finalize: " + "; ".join(exc.problems), True)
             return
+        except (NotAllowed, RecordRefused, StoreError) as exc:  # access, a race lost, a busy database
+            self.app.call_from_thread(self._status, f"Cannot finalize: {' '.join(str(exc).split())}", True)
+            return
         self.app.call_from_thread(self._done, record.number, str(printed))
 
     def _status(self, text: str, error: bool = False) -> None:
@@ -150,8 +181,8 @@ class FinalizeScreen(StepScreen):
 
     def _done(self, number: int, printed: str) -> None:
         self.done = True
-        self.app.wizard.started = False  # nothing left to lose: quitting no longer asks
-        self.query_one("#final-notes", Input).disabled = True
+        self.post_message(Entered(started=False))  # nothing left to lose: quitting no longer asks
+        self.query_one("#final-notes", NoteField).disabled = True
         self._status(f"Finalized reconciliation #{number}.\nPrinted report: {printed}")
 
     def action_new(self) -> None:

@@ -10,21 +10,19 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
-from recon_tui.model import PAYMENT_LABELS
-from recon_tui.money import format_grouped
-from recon_tui.reporting import amount_words, diagnosis_table, drift_lines
-from recon_tui.service import Drift, FinalizeError, StoredRecord, stored_summary
+from recon_tui.reporting import drift_lines, record_text
+from recon_tui.service import Drift, FinalizeError, StoredRecord
+from recon_tui.service.errors import NotAllowed, RecordRefused, StoreError
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.screens.confirm import Confirm
-from recon_tui.tui.screens.review import fill_tables
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
 from recon_tui.tui.widgets.cells import money, number_header
-from recon_tui.tui.widgets.figures import FigureTable
 from recon_tui.tui.widgets.items import ItemTable
+from recon_tui.tui.widgets.fields import NoteField
 from recon_tui.tui.widgets.status import StatusLine
+from recon_tui.tui.wizard import InForce
 
 
 class HistoryScreen(ReconScreen):
@@ -95,22 +93,27 @@ class HistoryScreen(ReconScreen):
             return Text(text + ", changed", style="bold")
         return Text(text)
 
+    def row(self, r: StoredRecord) -> tuple:
+        """A record's row, with what the latest re-check found (read when the row is drawn: a filter
+        draws the rows again)."""
+        return (f"#{r.number}", r.method, f"{r.previous_on} → {r.current_on}", self.status(r, self.drifts),
+                money(r.qb_difference))
+
     def _show(self, records: list[StoredRecord], drifts: dict[int, Drift]) -> None:
         table = self.query_one("#history", ItemTable)
         if not table.columns:
             self.on_mount_columns(table)
-        if [r.number for r in records] == [r.number for r in self.records] and \
-                [r.in_force for r in records] == [r.in_force for r in self.records]:
+        same = [(r.number, r.in_force) for r in records] == [(r.number, r.in_force) for r in self.records]
+        self.records, self.drifts = records, drifts
+        if same:
             for r in records:  # the same list, re-checked: only the status changes (no re-layout)
-                table.update_cell(str(r.number), "status", self.status(r, drifts))
+                if str(r.number) in table.rows:  # a filter may hide it
+                    table.update_cell(str(r.number), "status", self.status(r, drifts))
         else:
             row = table.cursor_row
-            table.show(records, lambda r: (f"#{r.number}", r.method, f"{r.previous_on} → {r.current_on}",
-                                           self.status(r, drifts), money(r.qb_difference)),
-                       key=lambda r: str(r.number))
+            table.show(records, self.row, key=lambda r: str(r.number))
             if records:
                 table.move_cursor(row=min(row, len(records) - 1))
-        self.records, self.drifts = records, drifts
         table.loading = False
         changed = len(drifts)
         message = "No finalized reconciliation yet." if not records else (
@@ -150,21 +153,29 @@ class HistoryScreen(ReconScreen):
         if reason:
             self.reopen(self.selected().number, reason)
 
-    @work(thread=True, exclusive=True, group="history", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="reopen", exit_on_error=False)
     def reopen(self, number: int, reason: str) -> None:
+        """In a group of its own: the list is read again after it, by ``load``'s own worker."""
         try:
             self.app.service.reopen(number, reason)
             last = self.app.service.last_finalized()
-        except FinalizeError as exc:
-            self.app.call_from_thread(self.query_one("#history-status", Static).update, str(exc))
+        except (FinalizeError, NotAllowed, RecordRefused, StoreError) as exc:
+            self.app.call_from_thread(self.query_one("#history-status", Static).update,
+                                      f"Cannot reopen: {' '.join(str(exc).split())}")
             return
+        self.app.call_from_thread(self._after_reopen, last.current_on if last else None)
+
+    def _after_reopen(self, in_force: str | None) -> None:
         # the reconciliation being prepared now starts where the record in force ends (or is entered)
-        self.app.call_from_thread(self.app.wizard.follow, last.current_on if last else None)
-        self.app.call_from_thread(self.load)
+        self.post_message(InForce(in_force))
+        self.load()
+        self.check_chain()  # a reopening is a new link: the chain line counts it
+        self.query_one("#history", ItemTable).focus()
 
 
 class ReopenDialog(Confirm[str | None]):
-    """Asks why; an empty reason is not accepted (DOMAIN §10). Answers with the reason, or None (Esc)."""
+    """Asks why; an empty reason is not accepted (DOMAIN §10). The reason is a multi-line field (a
+    paste keeps every line) and shows whole as it will be kept. Answers with it, or None (Esc)."""
 
     BINDINGS = [Binding("escape", "answer(False)", "Cancel", id="cancel")]
 
@@ -173,36 +184,40 @@ class ReopenDialog(Confirm[str | None]):
                    else "no reconciliation is left in force, so the next one's previous date is entered again")
         super().__init__(Static(f"Reopen reconciliation #{record.number}?", classes="title"),
                          Static(f"It stays on file, marked reopened; {follows}.", markup=False),
-                         Label("Reason (required), Enter to reopen, Esc to cancel:"),
-                         Input(placeholder="e.g. late refund found", id="reason"),
+                         Label("Reason (required, kept as typed; Ctrl+J: a new line), Enter to reopen, Esc to "
+                               "cancel:"),
+                         NoteField(placeholder="e.g. late refund found", id="reason"),
                          Static("", id="reason-error", classes="error", markup=False), footer=False)
         self.record, self.earlier = record, earlier
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if not event.value.strip():
+    def on_mount(self) -> None:
+        self.query_one("#reason", NoteField).focus()
+
+    def on_note_field_submitted(self, event: NoteField.Submitted) -> None:
+        event.stop()
+        reason = event.field.value.strip("\n")
+        if not reason.strip():
             self.query_one("#reason-error", Static).update("A reason is required.")
             return
-        self.dismiss(event.value.strip())
+        self.dismiss(reason)
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(None)  # only Esc answers with a key; the reason comes with Enter
 
 
+class RecordLines(ItemTable):
+    """The record as printed, a line per row: the list keys and ``/`` work in it as in every list."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(zebra_stripes=False, show_header=False, **kwargs)
+
+
 class RecordScreen(ReconScreen):
-    """One finalized record, read-only: the review tables from the stored figures, counts, tie-out.
+    """One finalized record, read-only, as its printed report shows it (from its stored figures,
+    never recomputed), then what changed in its period since it was finalized. The whole record is
+    one list of lines: ↑↓ j/k, PgUp/PgDn, Home/End g/G, and ``/`` to find a line."""
 
-    The whole record scrolls as one page (arrows, PageUp/PageDown, Home/End, Ctrl+Home/Ctrl+End): its
-    tables are read-only (no drill-down into today's records), so they never take the focus and keep
-    the keys from the page."""
-
-    BINDINGS = [
-        Binding("pagedown", "scroll('page_down')", "Page down", id="record_page_down", key_display="pgdn",
-                priority=True, tooltip="Read on: counts, tie-out, notes, the diagnosis"),
-        Binding("pageup", "scroll('page_up')", "Page up", id="record_page_up", show=False, priority=True),
-        Binding("end,ctrl+end", "scroll('end')", "End", id="record_end", key_display="end", priority=True,
-                tooltip="The end of the record"),
-        Binding("home,ctrl+home", "scroll('home')", "Top", id="record_home", show=False, priority=True),
-    ]
+    SUB_TITLE = "Finalized record"
 
     def __init__(self, record: StoredRecord, drift: Drift | None) -> None:
         super().__init__()
@@ -213,57 +228,22 @@ class RecordScreen(ReconScreen):
         yield from self.compose_header()
         yield Breadcrumb(("History", f"#{r.number}"))
         state = "in force" if r.in_force else (f"REOPENED {r.reopened_at[:16].replace('T', ' ')} UTC by "
-                                               f"{r.reopened_by}: {r.reopen_reason}")
+                                               f"{r.reopened_by}")
         yield Static(f"#{r.number} · {r.method.title()} method · after {r.previous_on} through {r.current_on}\n"
                      f"Finalized {r.finalized_at[:16].replace('T', ' ')} UTC by {r.finalized_by} · {state}",
                      id="record-context", markup=False)
-        with VerticalScroll(id="record"):
-            for section, title in (("income", "Income Summary"), ("expenses", "Expense Summary"),
-                                   ("payments", "Payments Received"), ("balance_sheet", "Balance Sheet")):
-                yield Label(title, classes="section-title")
-                table = FigureTable(title, id=f"table-{section}",
-                                    cursor_type="cell" if section == "balance_sheet" else "row")
-                table.can_focus = False
-                table.show_cursor = False
-                yield table
-            yield Label("Money counted", classes="section-title")
-            yield Static(self.counts_text(), id="record-counts", markup=False)
-            yield Label("Tie-out", classes="section-title")
-            yield Static(self.tie_text(), id="record-tie-out", markup=False)
-            if r.diagnosis:
-                yield Label("Why the difference (the diagnosis kept with the record)", classes="section-title")
-                yield Static(diagnosis_table(r.diagnosis).split("\n", 1)[1], id="record-diagnosis", markup=False)
-            if self.drift is not None:
-                yield Label("Changed since it was finalized", classes="section-title")
-                yield Static("\n".join(drift_lines(self.drift)), id="record-drift", classes="error", markup=False)
-            yield Static("— end of the record —", id="record-end", classes="hint", markup=False)
+        yield RecordLines(id="record")
         yield from self.compose_footer()
 
+    def lines(self) -> list[str]:
+        text = record_text(self.record, self.app.service.studio_name).rstrip("\n").splitlines()[3:]
+        if self.drift is not None:
+            text += ["", "CHANGED SINCE IT WAS FINALIZED", *drift_lines(self.drift)]
+        return [*text, "", "— end of the record —"]
+
     def on_mount(self) -> None:
-        for table in fill_tables(self, stored_summary(self.record)).values():
-            table.figures.clear()  # read-only: the stored figures, no drill-down into today's records
-            table.refresh_bindings()
-        self.query_one("#record", VerticalScroll).focus()
-
-    def action_scroll(self, where: str) -> None:
-        page = self.query_one("#record", VerticalScroll)
-        {"page_down": page.scroll_page_down, "page_up": page.scroll_page_up,
-         "end": page.scroll_end, "home": page.scroll_home}[where](animate=False)
-
-    def counts_text(self) -> str:
-        lines = []
-        for c in self.record.counts:
-            note = f"  ({c['note']})" if c["note"] else ""
-            lines.append(f"{PAYMENT_LABELS[c['method']]:<13}{format_grouped(c['system']):>14}"
-                         f"{format_grouped(c['counted']):>14}{format_grouped(c['difference']):>12}{note}")
-        return f"{'':<13}{'System':>14}{'Counted':>14}{'Difference':>12}\n" + "\n".join(lines)
-
-    def tie_text(self) -> str:
-        r, f = self.record, self.record.figures
-        lines = [f"Studio figure ({f['tie_out']['gl_account']}): {amount_words(f['tie_out']['studio_figure'])}",
-                 f"QuickBooks balance: {format_grouped(r.qb_balance)} · difference {format_grouped(r.qb_difference)}"]
-        if r.qb_note:
-            lines.append(f"Note: {r.qb_note}")
-        if r.notes:
-            lines.append(f"Notes: {r.notes}")
-        return "\n".join(lines)
+        table = self.query_one(RecordLines)
+        table.add_column("Line", key="line")
+        table.show(self.lines(), lambda line: (Text(line, style="bold" if line.isupper() else ""),),
+                   openable=lambda line: False)
+        table.focus()

@@ -23,18 +23,20 @@ from textual.reactive import var
 from textual.widgets import Input, Label, ProgressBar, Select, Static
 
 from recon_tui.service import ImportResult
-from recon_tui.service.errors import ImportFailed
+from recon_tui.service.errors import ImportFailed, NotAllowed, RecordRefused, StoreError
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.screens.confirm import Confirm, asking
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
 from recon_tui.tui.widgets.cells import cell, number_header
 from recon_tui.tui.widgets.fields import Field
 from recon_tui.tui.widgets.items import ItemTable
+from recon_tui.tui.widgets.form import Form
 from recon_tui.tui.widgets.status import StatusLine
+from recon_tui.tui.wizard import BooksChanged
 
 #: the profile choice that reads the folder as DOMAIN §3 CSV files
 NO_PROFILE = ""
-NO_PROFILE_LABEL = "DOMAIN §3 CSV files (no profile)"
+NO_PROFILE_LABEL = "recon-tui's own CSV files (no profile)"
 
 
 def records(count: int) -> str:
@@ -100,7 +102,7 @@ class ConfirmImport(Confirm[bool]):
     """Says how many records will be written and that a backup copy is made first; y/Enter imports."""
 
     BINDINGS = [Binding("y,enter", "answer(True)", "Import", id="yes"),
-                Binding("n,escape", "answer(False)", "Cancel", id="no")]
+                Binding("n,escape,q", "answer(False)", "Cancel", key_display="n/esc", id="no")]
 
     def __init__(self, title: str, text: str, note: str, warnings: list[str]) -> None:
         body = asking(title, text, note, "y / Enter: import    n / Esc: cancel")
@@ -121,7 +123,7 @@ class Progressed:
         self.call(self.show, filename, sum(self.done.values()), sum(self.sizes.values()))
 
 
-class ImportScreen(ReconScreen):
+class ImportScreen(Form, ReconScreen):
     SUB_TITLE = "Import"
     BINDINGS = [
         Binding("f5", "dry_run", "Dry run", id="dry_run",
@@ -205,9 +207,11 @@ class ImportScreen(ReconScreen):
             self._say("The folder or profile changed: F5 runs the dry run again.")
             self.query_one("#import-result", StatusLine).say("")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_dry_run()
+    def form_fields(self) -> list:
+        return [self.query_one("#import-folder")]
+
+    def field_action(self, field):
+        return self.action_dry_run  # Enter in the folder: the dry run (as F5)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "dry_run":
@@ -253,7 +257,7 @@ class ImportScreen(ReconScreen):
         except ImportFailed as failed:
             self.app.call_from_thread(self._failed, folder, failed.result, dry=True)
             return
-        except Exception as exc:  # a config or database problem: said in words
+        except (StoreError, OSError) as exc:  # a database or folder problem: said in words
             self.app.call_from_thread(self._cannot, "Cannot read the folder", exc)
             return
         self.app.call_from_thread(self._previewed, folder, profile, result, warnings, progress.sizes)
@@ -292,7 +296,8 @@ class ImportScreen(ReconScreen):
         db = self.app.service.db_path
         text = (f"{records(new + changed)} will be written to {db}: {new:,} new, {changed:,} changed "
                 f"({unchanged:,} unchanged are left as they are).\n"
-                f"From {folder}, " + (f"through the profile {profile}." if profile else "as DOMAIN §3 CSV files."))
+                f"From {folder}, " + (f"through the profile {profile}." if profile else
+                                      "as recon-tui's own CSV files (customers.csv, orders.csv, …)."))
         keep = self.app.service.config.backups_keep
         note = ("A backup copy of the database is made first, in backups/ beside it." if keep > 0 else
                 f"No backup copy is made first: backups.keep is 0 in {self.app.service.config.path.name}.")
@@ -316,7 +321,8 @@ class ImportScreen(ReconScreen):
         except ImportFailed as failed:
             self.app.call_from_thread(self._failed, folder, failed.result, dry=False)
             return
-        except Exception as exc:  # the backup could not be made, the database is locked: nothing written
+        except (StoreError, NotAllowed, RecordRefused, OSError) as exc:  # the backup could not be made, the
+            # database is locked: nothing written
             self.app.call_from_thread(self._cannot, "Cannot import", exc)
             return
         self.app.call_from_thread(self._imported, folder, result, warnings)
@@ -324,7 +330,7 @@ class ImportScreen(ReconScreen):
     def _imported(self, folder: str, result: ImportResult, warnings: list[str]) -> None:
         self.busy = self.writing = False
         self.imported = True
-        self.app.wizard.diagnosis = None  # the records changed: the tie-out's diagnosis is another's
+        self.post_message(BooksChanged())  # the records changed: the tie-out's diagnosis is another's
         if not self.is_attached:
             return
         self.previewed, self.ready = None, False

@@ -12,13 +12,15 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
+from recon_tui.model import PAYMENT_LABELS
 from recon_tui.money import format_grouped
 from recon_tui.service import OrderDetail
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
-from recon_tui.tui.widgets.cells import money, number_header
+from recon_tui.tui.widgets.cells import cell, money, number_header
+from recon_tui.tui.widgets.items import ItemTable
 
 
 def open_order(screen: ReconScreen, kind: str, record_id: str, as_of: date) -> None:
@@ -43,6 +45,10 @@ def open_order(screen: ReconScreen, kind: str, record_id: str, as_of: date) -> N
         screen.run_worker(find, thread=True, exclusive=True, group="open", exit_on_error=False)
 
 
+#: every payment method a record may carry, as the screens name it
+METHOD_WORDS = {**PAYMENT_LABELS, "in_store_credit": "In-Store Credit", "bad_debt": "Bad Debt"}
+
+
 class OrderScreen(ReconScreen):
     SUB_TITLE = "Order"
 
@@ -57,9 +63,9 @@ class OrderScreen(ReconScreen):
             yield Static(f"Order {self.order_id}", id="order-head", markup=False)
             yield Static("", id="order-dates", markup=False)
             yield Label("Lines", classes="section-title")
-            yield DataTable(id="order-lines", cursor_type="row")
+            yield ItemTable(id="order-lines")
             yield Label("Payments", classes="section-title")
-            yield DataTable(id="order-payments", cursor_type="row")
+            yield ItemTable(id="order-payments")
             yield Static("", id="order-balance", markup=False)
         yield from self.compose_footer()
 
@@ -81,19 +87,25 @@ class OrderScreen(ReconScreen):
         dates = [("Ordered", o.ordered_on), ("Built", o.built_on), ("Completed", o.completed_on), ("Voided", o.voided_on)]
         self.query_one("#order-dates", Static).update(
             "   ".join(f"{name} {day or '—'}" for name, day in dates))
-        lines = self.query_one("#order-lines", DataTable)
-        lines.add_columns("#", "Category", "Description", number_header("Amount"))
-        for line in o.lines:
-            lines.add_row(str(line.line_no), line.category, line.description, money(line.amount))
-        lines.add_row("", "Sales tax", "", money(o.sales_tax))
-        lines.add_row("", Text("Total", style="bold"), "", money(o.total, "bold"))
-        pays = self.query_one("#order-payments", DataTable)
-        pays.add_columns("Date", "Payment", "Method", "Reference", number_header("Amount"))
-        for p in o.payments:
-            later = " (later)" if p.paid_on > o.as_of else ""
-            pays.add_row(f"{p.paid_on}{later}", p.payment_id, p.method, p.reference, money(p.amount))
-        if not o.payments:
-            pays.add_row("", "(no payments)", "", "", "")
+        accounts = self.app.service.config.category_accounts
+        lines = self.query_one("#order-lines", ItemTable)
+        lines.add_column("#", key="no")
+        lines.add_column("Income account", key="account")
+        lines.add_column("Description", key="description")
+        lines.add_column(number_header("Amount"), key="amount")
+        lines.show(o.lines, lambda line: (str(line.line_no), cell(accounts.get(line.category, line.category)),
+                                          cell(line.description), money(line.amount)),
+                   total=(("", "Sales tax", "", money(o.sales_tax)), ("", Text("Total", style="bold"), "",
+                                                                       money(o.total, "bold"))))
+        pays = self.query_one("#order-payments", ItemTable)
+        pays.add_column("Date", key="on")
+        pays.add_column("Payment", key="payment")
+        pays.add_column("Method", key="method")
+        pays.add_column("Reference", key="reference")
+        pays.add_column(number_header("Amount"), key="amount")
+        pays.show(o.payments, lambda p: (f"{p.paid_on}{' (later)' if p.paid_on > o.as_of else ''}", p.payment_id,
+                                         METHOD_WORDS.get(p.method, p.method), cell(p.reference), money(p.amount)),
+                  total=None if o.payments else ("", "(no payments)", "", "", ""))
         lines.focus()
         voided = " (voided: total counts as 0)" if o.status is not None and o.status.value == "VOIDED" else ""
         self.query_one("#order-balance", Static).update(

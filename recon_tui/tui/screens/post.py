@@ -23,11 +23,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import var
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from recon_tui.model import Entry, PeriodError, parse_date
+from recon_tui.model import Entry, PeriodError, PostingError, parse_date
 from recon_tui.money import format_grouped
 from recon_tui.service import Batch, Unposted, batch_file, debits
+from recon_tui.service.errors import IIFError, NotAllowed, RecordRefused, StoreError
 from recon_tui.tui.commands import ListedCommands
 from recon_tui.tui.screens.base import ReconScreen
 from recon_tui.tui.screens.post_dialogs import (ConfirmFirstPost, ConfirmPost, ConfirmReexport, ListsField,
@@ -35,8 +37,10 @@ from recon_tui.tui.screens.post_dialogs import (ConfirmFirstPost, ConfirmPost, C
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
 from recon_tui.tui.widgets.cells import cell, money, number_header
 from recon_tui.tui.widgets.fields import Field
+from recon_tui.tui.widgets.form import Form
 from recon_tui.tui.widgets.items import ItemTable, Pages, in_memory, matching, read_once
 from recon_tui.tui.widgets.status import StatusLine
+from recon_tui.tui.wizard import BooksChanged
 
 
 def unposted_row(entry: Entry) -> tuple:
@@ -75,7 +79,7 @@ class AccountCheckCommands(ListedCommands):
                  partial(screen.run_action, "check_accounts"))]
 
 
-class PostScreen(ReconScreen):
+class PostScreen(Form, ReconScreen):
     SUB_TITLE = "Post to QuickBooks"
     LISTS_HINT = "First batch: F4 checks that every configured account exists in QuickBooks."
     COMMANDS = {AccountCheckCommands}
@@ -108,10 +112,11 @@ class PostScreen(ReconScreen):
         self.batches: list[Batch] = []
         self.reported = False  # the status line holds the outcome of a post or re-export: keep it
         self.checked = None  # the AccountCheck of the path in the field, once run
+        self.focus_batch: int | None = None  # a batch just posted: the batches list takes the focus on it
         self.refused: str | None = None  # why the user may not post or re-export (config ``access``), if not
 
     def default_through(self) -> str:
-        through, error = check_through(self.app.wizard.current, self.app.today)
+        through, error = check_through(self.wizard.current, self.app.today)
         return (through or self.app.today).isoformat()
 
     def compose(self) -> ComposeResult:
@@ -188,14 +193,14 @@ class PostScreen(ReconScreen):
         service = self.app.service
         try:
             books = service.posting_method()
-            method = books or self.choice or self.app.wizard.method
+            method = books or self.choice or self.wizard.method.name
             batches = service.batches()
             unposted = service.unposted_list(method, through) if through is not None else None
             self.app.call_from_thread(self._show, through, books, method, unposted, batches)
             if unposted is not None:
                 count, total = unposted.summary()
                 self.app.call_from_thread(self._counted, through, method, count, total)
-        except Exception as exc:  # PostingError (the books' other method), a broken database
+        except (PostingError, StoreError) as exc:  # the books' other method, a broken database
             self.app.call_from_thread(self._failed, through, " ".join(str(exc).split()))
 
     def _failed(self, through: date, message: str) -> None:
@@ -244,7 +249,7 @@ class PostScreen(ReconScreen):
     def _show_batches(self, books: str | None, method: str, batches: list[Batch]) -> None:
         self.method, self.batches = method, batches
         self._show_lists(not batches)
-        wizard = self.app.wizard.method
+        wizard = self.wizard.method.name
         if books is None:
             text = (f"Method: {method} (not fixed yet: the first batch fixes it for the books; Ctrl+S asks "
                     "which method)")
@@ -260,6 +265,12 @@ class PostScreen(ReconScreen):
                    key=lambda b: str(b.number))
         if not batches:
             table.add_row("", Text("(none yet)", style="dim"), "", "", "")
+        elif self.focus_batch is not None:
+            numbers = [b.number for b in batches]
+            if self.focus_batch in numbers:
+                table.move_cursor(row=numbers.index(self.focus_batch))
+                table.focus()  # after a post, r re-exports it and Esc leaves: letters never land in a field
+            self.focus_batch = None
         elif row > 0:
             table.move_cursor(row=min(row, len(batches) - 1))
 
@@ -279,12 +290,18 @@ class PostScreen(ReconScreen):
             self.checked = None  # another file: the result shown was another file's
             self._lists_result(self.LISTS_HINT, hint=True)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.input.id == "qb-lists":
-            self.action_check_accounts()
-        elif self.query_one("#unposted", ItemTable).row_count:
-            self.query_one("#unposted", ItemTable).focus()
+    def form_fields(self) -> list[Widget]:
+        return [self.query_one("#through")]
+
+    def field_problem(self, field: Widget) -> str:
+        return check_through(field.value, self.app.today)[1] if field.id == "through" else ""
+
+    def field_action(self, field: Widget):
+        return self.action_check_accounts if field.id == "qb-lists" else None
+
+    def form_done(self) -> None:
+        """Enter on a valid date: the list of what would be posted takes the keys."""
+        self.query_one("#unposted", ItemTable).focus()
 
     def on_descendant_focus(self) -> None:
         self.refresh_bindings()
@@ -329,7 +346,7 @@ class PostScreen(ReconScreen):
     def run_check(self, path: str) -> None:
         try:
             check = self.app.service.check_accounts(Path(path).expanduser())
-        except Exception as exc:  # IIFError (not an IIF file, unreadable): one line, file:line
+        except (IIFError, OSError) as exc:  # not an IIF file, unreadable: one line, file:line
             self.app.call_from_thread(self._checked, path, None, " ".join(str(exc).split()))
             return
         self.app.call_from_thread(self._checked, path, check, "")
@@ -404,7 +421,8 @@ class PostScreen(ReconScreen):
     def write_batch(self, method: str, through: date) -> None:
         try:
             batch = self.app.service.post(method, through)
-        except Exception as exc:  # PostingError: the books' other method, a batch file in the way…
+        except (PostingError, NotAllowed, RecordRefused, StoreError, OSError) as exc:  # the books' other
+            # method, a batch file in the way, another post first, a busy database
             self.app.call_from_thread(self._done, f"Cannot post: {' '.join(str(exc).split())}", True)
             return
         if batch is None:
@@ -413,8 +431,9 @@ class PostScreen(ReconScreen):
         self.app.call_from_thread(self._posted, batch)
 
     def _posted(self, batch: Batch) -> None:
-        self.app.wizard.diagnosis = None  # posting changes what the diagnosis finds: F7 again at the tie-out
+        self.post_message(BooksChanged())  # posting changes what the diagnosis finds: F7 again at the tie-out
         noun = "entry" if batch.entries == 1 else "entries"
+        self.focus_batch = batch.number  # r (re-export) is the next key that can apply: on the new batch
         self._done(f"Posted batch {batch.number}: {batch.entries:,} {noun} -> {batch.file}", False)
 
     def _done(self, message: str, error: bool) -> None:
@@ -449,7 +468,7 @@ class PostScreen(ReconScreen):
     def write_again(self, number: int) -> None:
         try:
             path, export = self.app.service.reexport(number)
-        except Exception as exc:  # PostingError: an account renamed in the config since
+        except (PostingError, NotAllowed, StoreError, OSError) as exc:  # an account renamed in the config since
             self.app.call_from_thread(self._done, f"Cannot re-export: {' '.join(str(exc).split())}", True)
             return
         self.app.call_from_thread(self._done, f"Batch {number} written again (export {export}) -> {path}. "

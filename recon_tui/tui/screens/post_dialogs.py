@@ -14,7 +14,7 @@ class ConfirmPost(Confirm[bool]):
     """Says what will be written and what cannot be undone; y/Enter posts, n/Esc does not."""
 
     BINDINGS = [Binding("y,enter", "answer(True)", "Post", id="yes"),
-                Binding("n,escape", "answer(False)", "Cancel", id="no")]
+                Binding("n,escape,q", "answer(False)", "Cancel", key_display="n/esc", id="no")]
 
     def __init__(self, title: str, text: str, warning: str) -> None:
         super().__init__(*asking(title, text, warning, "y / Enter: post    n / Esc: cancel", note_class="warning"))
@@ -26,7 +26,7 @@ class ConfirmFirstPost(Confirm[str | None]):
 
     BINDINGS = [Binding("a", "answer('accrual')", "Accrual", id="first_accrual"),
                 Binding("c", "answer('cash')", "Cash", id="first_cash"),
-                Binding("n,escape", "answer(None)", "Cancel", id="no")]
+                Binding("n,escape,q", "answer(None)", "Cancel", key_display="n/esc", id="no")]
 
     def __init__(self, title: str, text: str, warning: str, method: str) -> None:
         other = next(m for m in METHODS if m != method)
@@ -63,7 +63,7 @@ def check_lines(check, limit: int = 3) -> tuple[str, bool]:
 
 class ConfirmReexport(Confirm[bool]):
     BINDINGS = [Binding("y,enter", "answer(True)", "Write again", id="yes"),
-                Binding("n,escape", "answer(False)", "Cancel", id="no")]
+                Binding("n,escape,q", "answer(False)", "Cancel", key_display="n/esc", id="no")]
 
     def __init__(self, title: str, text: str, warning: str) -> None:
         super().__init__(*asking(title, text, warning, "y / Enter: write the file again    n / Esc: cancel",

@@ -20,7 +20,7 @@ from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.screens.drilldown import DrilldownScreen
 from recon_tui.tui.widgets.breadcrumb import Breadcrumb
 from recon_tui.tui.widgets.cells import money, number_header
-from recon_tui.tui.widgets.figures import Figure, FigureTable
+from recon_tui.tui.widgets.figures import Figure, FigureRow, FigureTable
 
 TABLES = (("income", "Income Summary"), ("expenses", "Expense Summary"),
           ("payments", "Payments Received"), ("balance_sheet", "Balance Sheet"))
@@ -59,12 +59,15 @@ class ReviewScreen(StepScreen):
                         tooltip="Finalized reconciliations and what changed in them")]
 
     def compose(self) -> ComposeResult:
-        wizard = self.app.wizard
+        wizard = self.wizard
         self.period = wizard.period(self.app.today)
         yield from self.compose_header()
         yield Breadcrumb(("Review",))
-        yield Static(f"{wizard.method.title()} method · after {self.period.previous} through "
+        yield Static(f"{wizard.method.title} method · after {self.period.previous} through "
                      f"{self.period.current}", id="context", markup=False)
+        if not wizard.method.accrues:  # DOMAIN §8: the studio's view of cash, not QuickBooks' cash basis
+            yield Static("The studio's figures (income as orders complete); QuickBooks, posted by the cash "
+                         "method, shows income as money comes in.", id="cash-note", classes="note", markup=False)
         with Vertical(id="tables"):
             for section, title in TABLES:
                 with Vertical(classes="section", id=f"section-{section}"):
@@ -115,10 +118,10 @@ class ReviewScreen(StepScreen):
     def fill(t: dict[str, FigureTable], s: Summary) -> None:
         rows = [(line.label, Figure("income", line.key, "amount", line.label, line.amount)) for line in s.income]
         ReviewScreen._fill(t["income"], ["Account", "Amount"],
-                   (rows or [("(no income this period)", 0)]) + [("Total Income", s.income_total)])
+                           (rows or [("(no income this period)", 0)]) + [("Total Income", s.income_total)])
         ReviewScreen._fill(t["expenses"], ["Expense", "Amount"],
-                   [(line.label, Figure("expenses", line.key, "amount", line.label, line.amount)) for line in s.expenses]
-                   + [("Total Expenses", s.expense_total)])
+                           [(line.label, Figure("expenses", line.key, "amount", line.label, line.amount))
+                            for line in s.expenses] + [("Total Expenses", s.expense_total)])
         payments = [(line.label, Figure("payments", line.key, "amount", line.label, line.amount)) for line in s.payments]
         payments += [("SubTotal", Figure("payments", "subtotal", "amount", "SubTotal", s.payments_subtotal)),
                      ("In-Store Credit", Figure("payments", "in_store_credit", "amount", "In-Store Credit",
@@ -131,13 +134,14 @@ class ReviewScreen(StepScreen):
         table.clear(columns=True)
         table.add_column(headers[0], key="label")
         table.add_column(number_header(headers[1]), key="amount")
-        for index, (label, value) in enumerate(rows):
+        shown = []
+        for label, value in rows:
             figure = value if isinstance(value, Figure) else None
             amount = figure.amount if figure else value
             total = figure is None or figure.key == "subtotal"
-            table.add_row(Text(label, style="bold" if total else ""), money(amount, "bold" if total else ""))
-            if figure is not None:
-                table.figures[(index, 1)] = figure
+            shown.append(FigureRow((Text(label, style="bold" if total else ""), money(amount, "bold" if total else "")),
+                                   (None, figure)))
+        table.show_rows(shown)
 
     @staticmethod
     def _fill_sheet(table: FigureTable, s: Summary) -> None:
@@ -145,15 +149,14 @@ class ReviewScreen(StepScreen):
         table.add_column("", key="label")
         table.add_column(number_header("Change"), key="change")
         table.add_column(number_header("Current"), key="current")
-        row = 0
+        rows = []
         for side, title in (("asset", "Assets"), ("liability", "Liabilities")):
-            table.add_row(Text(title, style="bold"), "", "")
-            row += 1
+            rows.append(FigureRow((Text(title, style="bold"), "", "")))
             for line in (line for line in s.balance_sheet if line.side == side):
-                table.add_row(f"  {line.label}", money(line.change), money(line.current))
-                table.figures[(row, 1)] = Figure("balance_sheet", line.key, "change", line.label, line.change)
-                table.figures[(row, 2)] = Figure("balance_sheet", line.key, "current", line.label, line.current)
-                row += 1
+                rows.append(FigureRow((f"  {line.label}", money(line.change), money(line.current)), (
+                    None, Figure("balance_sheet", line.key, "change", line.label, line.change),
+                    Figure("balance_sheet", line.key, "current", line.label, line.current))))
+        table.show_rows(rows)
         table.cursor_coordinate = table.cursor_coordinate._replace(row=1, column=1)
 
     def action_next(self) -> None:

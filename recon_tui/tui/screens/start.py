@@ -18,8 +18,10 @@ from textual.widgets.option_list import Option
 
 from recon_tui.model import METHODS, Method
 from recon_tui.service import StoredRecord
+from recon_tui.service.errors import StoreError
 from recon_tui.tui.screens.base import StepScreen
 from recon_tui.tui.widgets.fields import MethodList
+from recon_tui.tui.wizard import Entered, InForce
 
 
 def who_text(service) -> str:
@@ -53,7 +55,8 @@ class StartScreen(StepScreen):
     def __init__(self) -> None:
         super().__init__()
         self.loaded = False  # the books were read once: Enter goes on
-        self.defaulted: str | None = None  # the method last put in place by default (not by the user)
+        self.defaulted: Method | None = None  # the method last put in place by default (not by the user)
+        self.chosen: Method | None = None  # the method highlighted
         self.last: StoredRecord | None = None
         self.books: str | None = None
         self.usual: tuple[str, str] = ("", "")
@@ -74,8 +77,9 @@ class StartScreen(StepScreen):
 
     def on_mount(self) -> None:
         methods = self.query_one(MethodList)
-        methods.highlighted = list(METHODS).index(self.app.wizard.method)
-        self.defaulted = None if self.app.wizard.started else self.app.wizard.method
+        self.chosen = self.wizard.method
+        methods.highlighted = list(METHODS).index(self.chosen.name)
+        self.defaulted = None if self.wizard.started else self.chosen
         methods.focus()
 
     def on_screen_resume(self) -> None:
@@ -86,13 +90,13 @@ class StartScreen(StepScreen):
         service = self.app.service
         try:
             service.check()
-            last = service.last_finalized()
-            books = service.posting_method()
-            usual = service.usual_method()
-            reopened = last is None and bool(service.history())
-        except Exception as exc:  # a missing or broken database: say so, keep the app alive
+        except StoreError as exc:  # a missing or broken database: said in words, the app stays
             self.app.call_from_thread(self._show_problem, f"Database problem: {exc}")
             return
+        last = service.last_finalized()
+        books = service.posting_method()
+        usual = service.usual_method()
+        reopened = last is None and bool(service.history())
         self.app.call_from_thread(self._show_books, last, books, usual, reopened)
 
     def _show_problem(self, text: str) -> None:
@@ -101,9 +105,8 @@ class StartScreen(StepScreen):
 
     def _show_books(self, last: StoredRecord | None, books: str | None, usual: tuple[str, str],
                     reopened: bool = False) -> None:
-        wizard = self.app.wizard
         self.loaded, self.last, self.books, self.usual = True, last, books, usual
-        wizard.follow(last.current_on if last else None)
+        self.post_message(InForce(last.current_on if last else None))
         if last is None:
             text = ("No finalized reconciliation in force (the last one was reopened)" if reopened
                     else "No finalized reconciliation yet")
@@ -111,27 +114,30 @@ class StartScreen(StepScreen):
             text = (f"Last finalized: #{last.number} ({last.method}), after {last.previous_on} through "
                     f"{last.current_on}, on {last.finalized_at[:10]} by {last.finalized_by}")
         self.query_one("#last-finalized", Static).update(text)
-        if self.defaulted is not None and wizard.method == self.defaulted and usual[0] != wizard.method:
-            wizard.method = self.defaulted = usual[0]  # not moved by the user yet: the books' method
-            self.query_one(MethodList).highlighted = list(METHODS).index(usual[0])
+        books_method = Method.of(usual[0])
+        if self.defaulted is not None and self.chosen == self.defaulted and books_method != self.chosen:
+            self.chosen = self.defaulted = books_method  # not moved by the user yet: the books' method
+            self.query_one(MethodList).highlighted = list(METHODS).index(books_method.name)
+            self.post_message(Entered(method=books_method))
         self._show_note()
 
     def _show_note(self) -> None:
-        if self.loaded and self.usual[0]:
-            note = method_note(self.app.wizard.method, self.last, self.books, *self.usual)
+        if self.loaded and self.usual[0] and self.chosen is not None:
+            note = method_note(self.chosen.name, self.last, self.books, *self.usual)
             self.query_one("#method-note", Static).update(note)
 
     def on_option_list_option_highlighted(self, event: MethodList.OptionHighlighted) -> None:
-        if event.option.id != self.app.wizard.method:
+        method = Method.of(event.option.id)
+        if method != self.chosen:
             self.defaulted = None  # the user moved it
-        self.app.wizard.method = event.option.id
+            self.chosen = method
+            self.post_message(Entered(method=method))
         self._show_note()
 
     def on_option_list_option_selected(self, event: MethodList.OptionSelected) -> None:
         if not self.loaded:
             return  # the books' method is not read yet (a few milliseconds)
-        self.app.wizard.method = event.option.id
-        self.app.wizard.started = True
+        self.post_message(Entered(method=Method.of(event.option.id), started=True))
         self.post_message(self.Done(self))
 
     def action_history(self) -> None:

@@ -1,4 +1,8 @@
-"""A table of summary figures where Enter asks to see the records behind the highlighted one."""
+"""A table of summary figures where Enter asks to see the records behind the highlighted one.
+
+It is an item table (the list keys, ``/`` and Esc work as in every list); each row is a
+``FigureRow``: its cells as shown, and the figure behind each amount cell that can be drilled into.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
+
+from recon_tui.tui.widgets.items import ItemTable
 
 
 @dataclass(frozen=True)
@@ -24,8 +29,19 @@ class Figure:
         return f"{self.label} ({self.column.title()})" if self.section == "balance_sheet" else self.label
 
 
-class FigureTable(DataTable):
-    """Rows of figures; ``figures[(row, column)]`` says which cells can be drilled into."""
+@dataclass(frozen=True)
+class FigureRow:
+    """A row of a figure table: its cells, and per cell the figure behind it (None: not drillable)."""
+
+    cells: tuple
+    figures: tuple[Figure | None, ...] = ()
+
+    def figure(self, column: int) -> Figure | None:
+        return self.figures[column] if 0 <= column < len(self.figures) else None
+
+
+class FigureTable(ItemTable):
+    """Rows of figures; with a cell cursor (the Balance Sheet) the column picks the figure."""
 
     BINDINGS = [Binding("enter", "drill", "Drill down", id="drill", tooltip="List the records behind this figure")]
 
@@ -37,26 +53,26 @@ class FigureTable(DataTable):
     def __init__(self, title: str, **kwargs) -> None:
         super().__init__(zebra_stripes=False, **kwargs)
         self.title = title
-        self.figures: dict[tuple[int, int], Figure] = {}
+
+    def show_rows(self, rows: list[FigureRow]) -> None:
+        self.show(rows, lambda row: row.cells)
 
     def highlighted_figure(self) -> Figure | None:
-        if self.row_count == 0:
+        row = self.highlighted_item()
+        if row is None:
             return None
-        row, column = self.cursor_coordinate
-        if self.cursor_type == "row":
-            column = 1
-        return self.figures.get((row, column))
+        column = self.cursor_coordinate.column if self.cursor_type == "cell" else len(row.cells) - 1
+        return row.figure(column)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "drill":
             return self.highlighted_figure() is not None
-        return True
+        return super().check_action(action, parameters)
 
     def watch_cursor_coordinate(self, old, new) -> None:
         super().watch_cursor_coordinate(old, new)
         if self.cursor_type == "cell" and new.column == 0 and self.columns:
             self.cursor_coordinate = new._replace(column=1)  # the label is not a figure
-        self.refresh_bindings()
 
     def action_drill(self) -> None:
         figure = self.highlighted_figure()

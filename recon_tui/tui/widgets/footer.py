@@ -15,7 +15,15 @@ from textual.widgets import Footer as TextualFooter
 
 
 class Footer(TextualFooter):
+    """Compact, and without the palette's own corner: every screen's keys fit 80 columns (Ctrl+P is
+    in the help)."""
+
     _recompose_pending = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("compact", True)
+        kwargs.setdefault("show_command_palette", False)
+        super().__init__(*args, **kwargs)
     _shown: tuple | None = None  # the keys on display: moving the focus often changes none of them
 
     def bindings_changed(self, screen: Screen) -> None:

@@ -7,9 +7,11 @@ SQL query runs in a thread worker, a list already in memory is sliced at once. E
 on the highlighted row) posts ``Selected`` with the item behind the row, when ``openable`` says
 there is something to open; a total line after the last page is no item.
 
-The list habits live here, so every list has them: the first rows arrive highlighted and focused
-(unless the user is already elsewhere); j/k, g/G, Home/End and PageUp/PageDown move the row; ``/``
-filters and ``s``/``S`` sort, through the source's ``arrange`` (in SQL for a query, see drill-down).
+The list habits live here, so every list and table has them (DOMAIN §16): the first rows arrive
+highlighted and focused (unless the user is already elsewhere); j/k, g/G, Home/End and
+PageUp/PageDown move the row; ``/`` filters (the table's top line then says by what and how many rows
+it kept) and Esc clears the filter before anything else; ``s``/``S`` sort, through the source's
+``arrange`` (in SQL for a query, see drill-down).
 """
 
 from __future__ import annotations
@@ -114,7 +116,12 @@ def in_memory(items: Sequence[Any], render: Callable[[Any], tuple]) -> Arrange:
 class ItemTable(DataTable):
     """Rows of items, a page at a time; the subclasses name what Enter opens (the footer shows it)."""
 
-    BINDINGS = [Binding("down,j", "cursor_down", "Next row", key_display="↓/j", show=False),
+    DEFAULT_CSS = """
+    ItemTable.-filtered { border-top: solid $accent; border-title-align: left; border-title-style: bold; }
+    """
+    BINDINGS = [Binding("escape", "clear_filter", "All rows", id="clear_filter",
+                        tooltip="Clear the filter: every row again"),
+                Binding("down,j", "cursor_down", "Next row", key_display="↓/j", show=False),
                 Binding("up,k", "cursor_up", "Previous row", key_display="↑/k", show=False),
                 Binding("end,G", "last", "Last row (loads the next page)", key_display="end/G", show=False),
                 Binding("home,g", "first", "First row", key_display="home/g", show=False),
@@ -139,8 +146,8 @@ class ItemTable(DataTable):
         table: ItemTable
         text: str
 
-    def __init__(self, *, zebra_stripes: bool = True, **kwargs) -> None:
-        super().__init__(cursor_type="row", zebra_stripes=zebra_stripes, **kwargs)
+    def __init__(self, *, zebra_stripes: bool = True, cursor_type: str = "row", **kwargs) -> None:
+        super().__init__(cursor_type=cursor_type, zebra_stripes=zebra_stripes, **kwargs)
         self.items: list[Any] = []
         self.complete = True  # the last page has been read
         self.fetching = False
@@ -201,6 +208,20 @@ class ItemTable(DataTable):
         self.filter_text = text
         self._rearrange()
         self.post_message(self.Filtered(self, text))
+
+    def action_clear_filter(self) -> None:
+        """Esc: the whole list again (the innermost thing Esc undoes, DOMAIN §16)."""
+        self._filter("")
+
+    def _show_filter(self) -> None:
+        """The filter and how many rows it kept, on the table's top line (nothing without a filter)."""
+        self.set_class(bool(self.filter_text), "-filtered")
+        if not self.filter_text:
+            self.border_title = None
+            return
+        kept = len(self.items)
+        count = f"{kept:,} row{'' if kept == 1 else 's'}" if self.complete else f"{kept:,}+ rows so far"
+        self.border_title = f"Filter {self.filter_text!r}: {count} kept · Esc: all rows"
 
     def action_sort(self) -> None:
         """Sort by the next column; after the last, back to the list's own order."""
@@ -269,8 +290,11 @@ class ItemTable(DataTable):
                 self.add_row(*self._render(item), key=self._key(item))
         if self.complete and self._total is not None:
             total = self._total(self.items, bool(self.filter_text)) if callable(self._total) else self._total
-            self.add_row(*total, key="total")
+            rows = total if total and isinstance(total[0], tuple) else (total,)  # one total row, or several
+            for index, row in enumerate(rows):
+                self.add_row(*row, key="total" if index == 0 else f"total-{index}")
         self.loading = False
+        self._show_filter()
         if offset == 0:  # the first rows: highlighted, and the keys go to them
             self.move_cursor(row=0, column=0, animate=False)
             if self.screen.focused is None or self.screen.focused is self:
@@ -310,6 +334,8 @@ class ItemTable(DataTable):
             return self.can_open()
         if action in ("filter", "sort", "reverse"):
             return self._arrange is not None
+        if action == "clear_filter":
+            return bool(self.filter_text)  # else Esc goes on to the dialog or the screen
         return True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
