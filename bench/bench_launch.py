@@ -45,8 +45,10 @@ class LaunchTimeout(Exception):
 def build_studio(db: Path, config: Path) -> None:
     print(f"{db} is missing: building the 10-year studio (a minute or so) ...", file=sys.stderr, flush=True)
     db.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([str(RECON), "demo", "--db", str(db), "--config", str(config), "--years", "10",
-                    "--orders-per-year", "20000"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    built = subprocess.run([str(RECON), "demo", "--db", str(db), "--config", str(config), "--years", "10",
+                            "--orders-per-year", "20000"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    if built.returncode != 0:
+        sys.exit(f"bench_launch: building {db} failed (exit {built.returncode}; its error is above)")
 
 
 class Tmux:
@@ -63,11 +65,14 @@ class Tmux:
         self("new-session", "-d", "-s", "keeper", "-x", "80", "-y", "24", "sleep 86400")
         self.started = True
         self("set-option", "-g", "remain-on-exit", "on")  # a command that fails leaves its words on screen
+        self.socket_path = self("display-message", "-p", "#{socket_path}").stdout.strip()
 
     def stop(self) -> None:
         if self.started:
             self("kill-server", check=False)
             self.started = False
+            if getattr(self, "socket_path", ""):  # tmux 3.3 leaves the socket file behind
+                Path(self.socket_path).unlink(missing_ok=True)
 
 
 def launch_once(tmux: Tmux, db: Path, config: Path, run: int) -> tuple[float, float]:
@@ -125,6 +130,8 @@ def main() -> None:
     parser.add_argument("--config", type=Path, default=ROOT / "config" / "recon.yaml")
     parser.add_argument("--runs", type=int, default=5, help="runs of each measure (best and median shown)")
     args = parser.parse_args()
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     db, config = args.db.resolve(), args.config.resolve()
     if not db.exists():
         build_studio(db, config)

@@ -526,7 +526,7 @@ async def test_finalizing_after_a_diagnosis_stores_it(link_app, own_db):
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        shown = text(app, "#record-diagnosis")
+        shown = "\n".join(app.screen.query_one("#record").items)  # the record's lines, as printed
         assert "Events never posted" in shown and "Unexplained" in shown and "-10.00" in shown
     diagnosis = stored_diagnosis(own_db)
     assert (diagnosis["method"], diagnosis["gl_account"], diagnosis["as_of"]) == ("accrual", "Accounts Receivable",

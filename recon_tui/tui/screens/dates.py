@@ -85,6 +85,7 @@ class DatesScreen(Form, StepScreen):
         if not field.disabled:
             return
         field.disabled = False
+        field.value = self.wizard.previous  # the date from the record is gone from the state too
         self.query_one("#previous-note").display = False
         field.focus()
         self.validate()

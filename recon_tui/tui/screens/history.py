@@ -6,6 +6,8 @@ its period changed since it was finalized, the list says so and the record says 
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -235,15 +237,22 @@ class RecordScreen(ReconScreen):
         yield RecordLines(id="record")
         yield from self.compose_footer()
 
-    def lines(self) -> list[str]:
+    def lines(self, width: int) -> list[str]:
+        """The printed record's lines, a long one (a reason, a note) wrapped to ``width``: every word
+        of a record shows."""
         text = record_text(self.record, self.app.service.studio_name).rstrip("\n").splitlines()[3:]
         if self.drift is not None:
             text += ["", "CHANGED SINCE IT WAS FINALIZED", *drift_lines(self.drift)]
-        return [*text, "", "— end of the record —"]
+        wrapped = []
+        for line in text:
+            indent = " " * (len(line) - len(line.lstrip()) + 2)
+            wrapped += textwrap.wrap(line, width, subsequent_indent=indent, drop_whitespace=False) or [""]
+        return [*wrapped, "", "— end of the record —"]
 
     def on_mount(self) -> None:
         table = self.query_one(RecordLines)
-        table.add_column("Line", key="line")
-        table.show(self.lines(), lambda line: (Text(line, style="bold" if line.isupper() else ""),),
+        width = max(20, self.app.size.width - 4)  # the cell's padding and the scroll bar
+        table.add_column("Line", key="line", width=width) if not table.columns else None
+        table.show(self.lines(width), lambda line: (Text(line, style="bold" if line.isupper() else ""),),
                    openable=lambda line: False)
         table.focus()
