@@ -11,13 +11,12 @@ import pytest
 from recon_tui.config import load_config
 from recon_tui.service import ReconService
 from recon_tui.tui.app import make_app
-from recon_tui.tui.screens.finalize import FinalizeScreen, build_request
+from recon_tui.tui.screens.finalize import FinalizeScreen
 from recon_tui.tui.screens.history import HistoryScreen, ReopenDialog
 from recon_tui.tui.screens.post import PostScreen
-from recon_tui.tui.wizard import WizardState
 
 from conftest import FIXTURES, WORKED_TODAY, fresh_copy
-from wizard_keys import WORKED_COUNTS, open_at, settle
+from wizard_keys import finalize_april, open_at, settle
 
 ACCESS = "access:\n  finalize: [maria]\n  reopen: [maria]\n  post: [maria]\n"
 
@@ -58,12 +57,6 @@ def count(db: Path, table: str) -> int:
         return conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
     finally:
         conn.close()
-
-
-def finalize_april(service: ReconService) -> None:
-    wizard = WizardState(method="accrual", previous="2026-03-31", current="2026-04-30", counted=WORKED_COUNTS,
-                         qb_balance="0", final_notes="April close")
-    service.finalize(build_request(wizard, service.reconcile(wizard.period(WORKED_TODAY), "accrual")))
 
 
 # -- the start screen -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import pytest
 from recon_tui.config import load_config
 
 from conftest import FIXTURES, WORKED_TODAY, fixed_app, fresh_copy
-from wizard_keys import WORKED_COUNTS, open_at, settle, to_tie_out
+from wizard_keys import WORKED_COUNTS, finalize_april, open_at, settle, to_tie_out
 
 EXPECTED = json.loads((FIXTURES / "worked_example_report.json").read_text())
 
@@ -38,18 +38,6 @@ async def finalize(pilot, qb_balance: str, qb_note: str = "", notes: str = "Apri
     await settle(pilot)
     await pilot.press("y")
     await settle(pilot)
-
-
-def finalize_april(app, notes: str = "April close") -> None:
-    """#1, April by the accrual method, finalized before the app runs: the same request the
-    wizard makes at its last step (the worked example's counts, QuickBooks balance 0.00)."""
-    from recon_tui.tui.screens.finalize import build_request
-    from recon_tui.tui.wizard import WizardState
-
-    wizard = WizardState(method="accrual", previous="2026-03-31", current="2026-04-30", counted=WORKED_COUNTS,
-                         qb_balance="0", final_notes=notes)
-    period = wizard.period(WORKED_TODAY)
-    app.service.finalize(build_request(wizard, app.service.reconcile(period, wizard.method.name)))
 
 
 async def to_history(pilot) -> None:
@@ -144,7 +132,7 @@ async def test_the_next_reconciliation_starts_where_the_last_ended(closing_app, 
 
 async def test_history_opens_a_record_and_reopens_the_latest(closing_app, own_db):
     app = closing_app()
-    finalize_april(app)
+    finalize_april(app.service)
     async with app.run_test(size=(80, 24)) as pilot:
         await to_history(pilot)
         table = app.screen.query_one("#history")
@@ -196,14 +184,14 @@ def test_snapshot_finalize_confirmation(snap_compare, closing_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_history(snap_compare, closing_app, size):
     app = closing_app()
-    finalize_april(app)
+    finalize_april(app.service)
     assert snap_compare(app, terminal_size=size, run_before=to_history)
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_finalized_record(snap_compare, closing_app, size):
     app = closing_app()
-    finalize_april(app)
+    finalize_april(app.service)
 
     async def run_before(pilot):
         await to_history(pilot)
@@ -224,7 +212,7 @@ def test_snapshot_ar_aging(snap_compare, closing_app, size):
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_reopen_dialog(snap_compare, closing_app, size):
     app = closing_app()
-    finalize_april(app)
+    finalize_april(app.service)
 
     async def run_before(pilot):
         await to_history(pilot)

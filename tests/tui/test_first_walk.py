@@ -17,8 +17,8 @@ from recon_tui.tui.screens.confirm import ConfirmQuit
 from recon_tui.tui.widgets.breadcrumb import fitted
 from recon_tui.tui.wizard import WizardState, default_current
 
-from conftest import WORKED_TODAY, fixed_app, fresh_copy
-from wizard_keys import WORKED_COUNTS, open_at, settle
+from conftest import fixed_app, fresh_copy
+from wizard_keys import WORKED_COUNTS, finalize_april, open_at, settle
 
 
 @pytest.fixture
@@ -33,14 +33,6 @@ def walk_app(own_db):
 
 def text(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
-
-
-def finalize_april(app, notes: str = "April close") -> None:
-    from recon_tui.tui.screens.finalize import build_request
-
-    wizard = WizardState(method="accrual", previous="2026-03-31", current="2026-04-30", counted=WORKED_COUNTS,
-                         qb_balance="0", final_notes=notes)
-    app.service.finalize(build_request(wizard, app.service.reconcile(wizard.period(WORKED_TODAY), "accrual")))
 
 
 # 1. Palette > Quit asks, in the same words as Ctrl+Q -------------------------------------------------
@@ -131,7 +123,7 @@ async def test_3_enter_on_the_previous_date_moves_to_the_current_date(walk_app):
 
 async def test_3_after_a_finalized_period_the_dates_are_the_next_one(walk_app):
     app = walk_app()
-    finalize_april(app)
+    finalize_april(app.service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("enter")
@@ -207,7 +199,7 @@ async def test_5_esc_in_a_filtered_list_clears_the_filter_and_stays(walk_app):
 
 async def test_6_the_history_filter_keeps_the_changed_flag(walk_app, tmp_path):
     app = walk_app()
-    finalize_april(app)
+    finalize_april(app.service)
     edit = tmp_path / "edit"  # a payment of April changed by an import after it was finalized
     edit.mkdir()
     (edit / "payments.csv").write_text("payment_id,order_id,paid_on,method,amount\nP3,B,2026-04-10,check,35.00\n")
@@ -248,7 +240,7 @@ async def test_7_list_keys_in_the_review_tables_and_q_closes_a_drill_down(walk_a
 
 async def test_7_a_records_view_and_the_help_take_the_list_keys(walk_app):
     app = walk_app()
-    finalize_april(app)
+    finalize_april(app.service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("h", "enter")
@@ -345,7 +337,7 @@ async def test_10_the_tie_out_footer_and_help_list_its_keys(walk_app):
 
 async def test_after_a_reopen_the_chain_line_counts_it_at_once(walk_app):
     app = walk_app()
-    finalize_april(app)
+    finalize_april(app.service)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("h", "r")

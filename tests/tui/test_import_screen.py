@@ -14,10 +14,9 @@ from textual.widgets import ProgressBar
 from recon_tui.tui.commands import StepCommands
 from recon_tui.tui.screens.import_screen import ConfirmImport, ImportScreen
 from recon_tui.tui.screens.start import StartScreen
-from recon_tui.tui.wizard import WizardState
 
 from conftest import FIXTURES, WORKED_TODAY, fresh_copy
-from wizard_keys import WORKED_COUNTS, settle
+from wizard_keys import WORKED_COUNTS, finalize_april, settle
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 PAYMENTS = (FIXTURES / "worked_example" / "payments.csv").read_text(encoding="utf-8")
@@ -57,17 +56,6 @@ def rows(table) -> list[list[str]]:
 
 def text(app, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
-
-
-def finalize_april(app) -> None:
-    """April finalized before the app runs, as the wizard's last step makes it (P3 is dated in it)."""
-    from recon_tui.tui.screens.finalize import build_request
-
-    wizard = WizardState(method="accrual", previous="2026-03-31", current="2026-04-30", counted=WORKED_COUNTS,
-                         notes={m: "counted" for m in WORKED_COUNTS}, qb_balance="0", qb_note="difference explained",
-                         final_notes="closed")
-    period = wizard.period(WORKED_TODAY)
-    app.service.finalize(build_request(wizard, app.service.reconcile(period, "accrual")))
 
 
 async def to_import(pilot) -> ImportScreen:
@@ -170,7 +158,7 @@ async def test_confirming_imports_with_a_progress_bar(app_on, own_db, shown, tmp
 async def test_the_dry_run_names_the_finalized_period_it_would_change(app_on, own_db, shown, tmp_path):
     folder = folder_with(shown, tmp_path, changed_p3())
     app = app_on()
-    finalize_april(app)
+    finalize_april(app.service, "closed", notes={m: "counted" for m in WORKED_COUNTS}, qb_note="difference explained")
     async with app.run_test(size=(80, 24)) as pilot:
         await dry_run(pilot, folder)
         warnings = text(app, "#import-warnings")
@@ -258,7 +246,7 @@ def test_snapshot_import_dry_run(snap_compare, app_on, shown, tmp_path, size):
     for name, line in (("customers.csv", "customer_id,name\nC1,Ada Park\nC2,Ben Ortiz\nC3,Cy Lund\nC4,Di Moss\n"),):
         (tmp_path / "imports" / name).write_text(line, encoding="utf-8")
     app = app_on()
-    finalize_april(app)
+    finalize_april(app.service, "closed", notes={m: "counted" for m in WORKED_COUNTS}, qb_note="difference explained")
 
     async def run_before(pilot) -> None:
         await dry_run(pilot, folder)

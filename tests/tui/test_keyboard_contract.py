@@ -20,20 +20,9 @@ from recon_tui.tui.places import PLACES, STEPS
 from recon_tui.tui.screens.confirm import ConfirmQuit
 from recon_tui.tui.screens.help import key_rows, our_bindings
 from recon_tui.tui.widgets.items import FilterPrompt, ItemTable
-from recon_tui.tui.wizard import WizardState
 
-from conftest import WORKED_TODAY
-from wizard_keys import WORKED_COUNTS, open_at, settle
+from wizard_keys import finalize_april, open_at, settle
 
-APRIL = {"previous": "2026-03-31", "current": "2026-04-30"}
-
-
-def finalize_april(app) -> None:
-    from recon_tui.tui.screens.finalize import build_request
-
-    wizard = WizardState(method="accrual", counted=WORKED_COUNTS, qb_balance="0", final_notes="April close",
-                         **APRIL)
-    app.service.finalize(build_request(wizard, app.service.reconcile(wizard.period(WORKED_TODAY), "accrual")))
 
 
 async def push(pilot, screen) -> None:
@@ -83,7 +72,7 @@ async def open_place(pilot, title: str) -> None:
         cause = next(c for c in d.causes if c.items)
         await push(pilot, place.screen(d, cause, ("Review", "Tie-out", "Diagnosis", cause.title)))
     elif title in ("History", "Record", "Reopen?"):
-        finalize_april(app)
+        finalize_april(app.service)
         await settle(pilot)
         await pilot.press("h")
         await settle(pilot)

@@ -12,16 +12,28 @@ from __future__ import annotations
 
 from textual.pilot import Pilot
 
+from conftest import WORKED_TODAY
+
 from recon_tui.tui.screens.count import CountScreen
 from recon_tui.tui.screens.dates import DatesScreen
 from recon_tui.tui.screens.review import ReviewScreen
+from recon_tui.tui.screens.finalize import build_request
 from recon_tui.tui.screens.tieout import TieOutScreen
+from recon_tui.tui.wizard import WizardState
 
 #: DOMAIN §11: the system's net receipts per bank method in (2026-03-31, 2026-04-30]
 WORKED_COUNTS = {"cash": "0", "check": "30", "eft": "-150", "credit_card": "266", "other": "0"}
 
 #: the steps after Start, in order, as the app pushes them
 STEPS = {"Dates": DatesScreen, "Count": CountScreen, "Review": ReviewScreen, "Tie-out": TieOutScreen}
+
+
+def finalize_april(service, final_notes: str = "April close", **entries) -> None:
+    """#1, April by the accrual method, finalized before the app runs: the request the wizard makes
+    at its last step (the worked example's counts, QuickBooks balance 0.00; ``entries`` change it)."""
+    wizard = WizardState(**{"method": "accrual", "previous": "2026-03-31", "current": "2026-04-30",
+                            "counted": WORKED_COUNTS, "qb_balance": "0", "final_notes": final_notes, **entries})
+    service.finalize(build_request(wizard, service.reconcile(wizard.period(WORKED_TODAY), "accrual")))
 
 
 async def settle(pilot: Pilot) -> None:

@@ -68,8 +68,6 @@ def key_rows(screen: Screen, title: str) -> list[KeyRow]:
         where = "Fields" if isinstance(widget, (Input, TextArea)) else "Lists" if isinstance(widget, ItemTable) \
             else title
         add(where, our_bindings(widget))
-    if any(isinstance(w, ItemTable) for w in kinds.values()):
-        rows.append(KeyRow("Lists", "pgup / pgdn", "A page up / down"))
     if any(isinstance(w, (Input, TextArea)) for w in kinds.values()):
         rows.append(KeyRow("Fields", "tab / shift+tab", "Next / previous field or table"))
     add("Everywhere", our_bindings(app))

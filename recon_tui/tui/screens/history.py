@@ -240,7 +240,9 @@ class RecordScreen(ReconScreen):
     def lines(self, width: int) -> list[str]:
         """The printed record's lines, a long one (a reason, a note) wrapped to ``width``: every word
         of a record shows."""
-        text = record_text(self.record, self.app.service.studio_name).rstrip("\n").splitlines()[3:]
+        text = record_text(self.record, self.app.service.studio_name).strip("\n").splitlines()[3:]
+        while text and not text[0].strip():  # the header above says who, when and which period
+            text.pop(0)
         if self.drift is not None:
             text += ["", "CHANGED SINCE IT WAS FINALIZED", *drift_lines(self.drift)]
         wrapped = []
