@@ -30,10 +30,12 @@ def cmd_finalize(args, target: Target) -> int:
         if method in counted:
             raise UsageError(f"finalize: --count {method} given twice")
         counted[method] = cents(f"--count {method}", amount)
+    # the previous date first, then whether the period is covered: a finalize of this period by
+    # another process in between is then said as "already finalized", not as a wrong --previous
+    previous = service.previous_date()
     covered = service.already_finalized(args.current)
     if covered is not None:
         raise UsageError(f"finalize: {covered}")
-    previous = service.previous_date()
     if previous is None and args.previous is None:
         raise UsageError("finalize: this is the first reconciliation: give --previous (the date it starts after)")
     if previous is not None and args.previous is not None and args.previous != previous:
